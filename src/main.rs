@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    cf2postfix::cli::main()
+}
