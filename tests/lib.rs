@@ -1,0 +1,20 @@
+//! All integration tests, built into one binary.
+
+mod support;
+
+/// Every example under examples/: AST snapshots, clean parse.
+mod examples;
+/// Invalid inputs: rendered diagnostics, snapshot-tested.
+mod invalid;
+/// Parse, print, parse again: the same tree.
+mod roundtrip;
+/// Random bytes and mutated corpus slices never panic or hang.
+mod fuzz;
+/// The real corpus of legacy files parses without errors.
+mod corpus;
+/// Against the real sendmail: the same lines get diagnostics.
+mod differential;
+/// The command line: exit codes and output formats.
+mod cli;
+/// grammar/ keeps in step with the AST.
+mod grammar;

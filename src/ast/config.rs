@@ -27,6 +27,10 @@ pub struct Line {
 pub struct Comment {
     pub span: Span,
     pub text: Text,
+    /// Where in the cleaned line the comment was cut out; lets the printer
+    /// put comments of verbatim (unknown or invalid) lines back in place.
+    #[serde(skip)]
+    pub position: u32,
 }
 
 /// What a logical line is, by its first byte.

@@ -113,7 +113,8 @@ pub struct MilterDefinition {
     pub fields: Vec<EquateField>,
 }
 
-/// Sun `Lxkey`: set macro x from the name service entry `key`.
+/// Sun `Lxkey`: set macro x from the name service entry `key` (kept as
+/// written, leading whitespace included).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SunMacroLookup {
     pub name: MacroName,

@@ -10,20 +10,40 @@ use crate::syntax::dollar_sequence_len;
 /// Prints a whole configuration.
 pub fn print(config: &Config) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut level = 0;
+    let mut dialect = Dialect::default();
     for line in &config.lines {
-        print_line(&mut out, line, level);
+        print_line(&mut out, line, dialect);
         out.push(b'\n');
         if let LineKind::Version(v) = &line.kind {
-            level = v.level;
+            dialect = Dialect {
+                level: v.level,
+                vendor: v.vendor.as_ref().is_some_and(|v| v.eq_ignore_ascii_case("sun")),
+            };
         }
     }
     out
 }
 
-/// Prints one line as it reads at configuration `level` (the level set by
-/// the `V` lines above it).
-pub fn print_line(out: &mut Vec<u8>, line: &Line, level: u32) {
+/// How the line being printed will be read: the configuration level set by
+/// the `V` lines above it, and whether vendor operators are on (no `V` line
+/// yet, or a Sun one).
+#[derive(Clone, Copy, Debug)]
+pub struct Dialect {
+    pub level: u32,
+    pub vendor: bool,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Self {
+            level: 0,
+            vendor: true,
+        }
+    }
+}
+
+/// Prints one line as it will be read in `dialect`.
+pub fn print_line(out: &mut Vec<u8>, line: &Line, dialect: Dialect) {
     if let LineKind::Comment(comment) = &line.kind {
         out.push(b'#');
         out.extend_from_slice(&comment.text.0);
@@ -31,14 +51,38 @@ pub fn print_line(out: &mut Vec<u8>, line: &Line, level: u32) {
     }
     let mut body = Vec::new();
     print_kind(&mut body, &line.kind);
-    if level >= 3 {
-        body = escape_hashes(&body);
+    if body == b"\r" {
+        // A CR at the end of a line is dropped when read: keep a byte after it.
+        body.push(b' ');
     }
     if body == b"\n" {
         // A blank line followed by an indented one: keep a byte on the
         // second line so that it stays a continuation.
         body.push(b' ');
     }
+    let verbatim = matches!(line.kind, LineKind::Unknown(_) | LineKind::Invalid(_));
+    if verbatim && !line.comments.is_empty() {
+        // Put each comment back where it was cut out.
+        let mut with_comments = Vec::new();
+        let mut from = 0;
+        let mut previous = None;
+        for comment in &line.comments {
+            let at = (comment.position as usize).clamp(from, body.len());
+            with_comments.extend(escape(&body[from..at], dialect));
+            // Two comments at one place had a newline between them.
+            with_comments.extend_from_slice(if previous == Some(at) { b"\n\t#" } else { b"\t#" });
+            previous = Some(at);
+            with_comments.extend_from_slice(&comment.text.0);
+            from = at;
+        }
+        with_comments.extend(escape(&body[from..], dialect));
+        if body.is_empty() || line.comments.first().is_some_and(|c| c.position == 0) {
+            with_comments.insert(0, b'\n');
+        }
+        out.extend_from_slice(&with_comments);
+        return;
+    }
+    let mut body = escape(&body, dialect);
     if body.is_empty() && !line.comments.is_empty() {
         body.push(b'\n');
     }
@@ -49,14 +93,18 @@ pub fn print_line(out: &mut Vec<u8>, line: &Line, level: u32) {
     }
 }
 
-/// Writes `\#` for every `#` that sendmail would take as a comment.
-fn escape_hashes(body: &[u8]) -> Vec<u8> {
+/// Writes `\#` for every `#` that sendmail would take as a comment (from
+/// configuration level 3 on).
+fn escape(body: &[u8], dialect: Dialect) -> Vec<u8> {
+    if dialect.level < 3 {
+        return body.to_vec();
+    }
     let mut out = Vec::with_capacity(body.len());
     let mut i = 0;
     while i < body.len() {
         match body[i] {
             b'$' => {
-                let len = dollar_sequence_len(&body[i..]);
+                let len = dollar_sequence_len(&body[i..], dialect.vendor);
                 out.extend_from_slice(&body[i..i + len]);
                 i += len;
             }
@@ -97,8 +145,11 @@ fn print_kind(out: &mut Vec<u8>, kind: &LineKind) {
         LineKind::ClassFile(f) => {
             out.push(b'F');
             out.extend(f.name.to_source());
-            if let Some(flag) = &f.optional_flag {
+            // A name that is itself a newline needs a space to stay a continuation.
+            if f.name == MacroName::Short(b'\n') {
                 out.push(b' ');
+            }
+            if let Some(flag) = &f.optional_flag {
                 out.extend_from_slice(&flag.0);
                 out.push(b' ');
             }

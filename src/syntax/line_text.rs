@@ -25,7 +25,7 @@ pub struct Cleanup {
 
 impl LineText {
     /// Copies the logical line `raw` (starting at file offset `start`),
-    /// dropping each CR that precedes a LF and cutting at the first NUL.
+    /// dropping the CRs that precede a LF and cutting at the first NUL.
     pub fn read(raw: &[u8], start: u32, cleanup: &mut Cleanup) -> Self {
         let mut text = LineText {
             bytes: Vec::with_capacity(raw.len()),
@@ -46,7 +46,10 @@ impl LineText {
         let mut i = 0;
         while i < raw.len() {
             let b = raw[i];
-            let crlf = b == b'\r' && (raw.get(i + 1) == Some(&b'\n') || i + 1 == raw.len());
+            // A run of CRs before a LF (or the end) goes entirely: a lone CR
+            // there could not be written back, and it is only whitespace.
+            let crlf = b == b'\r'
+                && matches!(raw[i..].iter().find(|&&c| c != b'\r'), None | Some(b'\n'));
             if crlf {
                 text.breaks
                     .push((text.bytes.len() as u32, start + i as u32 + 1));
@@ -87,7 +90,7 @@ impl LineText {
     /// Removes `#` comments (configuration level 3 and up) and turns `\#`
     /// into `#`, as sendmail does when it reads a line. `$x` pairs and
     /// `${...}` names are skipped, so `$#` is never a comment.
-    pub fn strip_comments(&mut self, cleanup: &mut Cleanup) {
+    pub fn strip_comments(&mut self, cleanup: &mut Cleanup, vendor: bool) {
         if !self.bytes.contains(&b'#') {
             return;
         }
@@ -109,7 +112,7 @@ impl LineText {
         };
         while i < old.len() {
             match old[i] {
-                b'$' => i += dollar_sequence_len(&old[i..]),
+                b'$' => i += dollar_sequence_len(&old[i..], vendor),
                 b'\\' if old.get(i + 1) == Some(&b'#') => {
                     flush(&mut out, &mut breaks, copy_from, i);
                     copy_from = i + 1;
@@ -130,6 +133,7 @@ impl LineText {
                     cleanup.comments.push(Comment {
                         span: old_text.span(i, end),
                         text: Text::new(&old[i + 1..end]),
+                        position: out.len() as u32,
                     });
                     i = end;
                     copy_from = end;
@@ -156,12 +160,24 @@ pub fn is_c_space(b: u8) -> bool {
 }
 
 /// Length of the `$` sequence at the start of `bytes` as sendmail's
-/// `translate_dollars` consumes it (at least 1).
-pub fn dollar_sequence_len(bytes: &[u8]) -> usize {
+/// `translate_dollars` consumes it (at least 1). In a vendor dialect, `${`
+/// that does not open a well-formed `{name}` is Sun's or Ultrix's operator
+/// and takes only its own bytes.
+pub fn dollar_sequence_len(bytes: &[u8], vendor: bool) -> usize {
     let brace = |at: usize| -> usize {
         // `{name}`: up to and including `}`, or to the end of the line.
         match bytes[at..].iter().position(|&b| b == b'}') {
-            Some(n) => at + n + 1,
+            Some(n) => {
+                let name_ok = bytes[at + 1..at + n]
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'_');
+                if vendor && !name_ok {
+                    (at + 2).min(bytes.len())
+                } else {
+                    at + n + 1
+                }
+            }
+            None if vendor => (at + 2).min(bytes.len()),
             None => bytes.len(),
         }
     };
@@ -184,7 +200,7 @@ mod tests {
     fn clean(raw: &str) -> (String, Vec<String>) {
         let mut cleanup = Cleanup::default();
         let mut text = LineText::read(raw.as_bytes(), 0, &mut cleanup);
-        text.strip_comments(&mut cleanup);
+        text.strip_comments(&mut cleanup, false);
         text.strip_trailing_whitespace();
         (
             String::from_utf8(text.bytes).unwrap_or_default(),
@@ -233,7 +249,7 @@ mod tests {
     fn spans_follow_dropped_bytes() {
         let mut cleanup = Cleanup::default();
         let mut text = LineText::read(b"DXa\\#b#c", 10, &mut cleanup);
-        text.strip_comments(&mut cleanup);
+        text.strip_comments(&mut cleanup, false);
         assert_eq!(text.bytes, b"DXa#b");
         assert_eq!(text.offset(0), 10);
         assert_eq!(text.offset(3), 14); // the `#` after the dropped backslash

@@ -275,6 +275,31 @@ pub fn parse_name_at(bytes: &[u8]) -> Result<(MacroName, usize), NameError> {
     }
 }
 
+/// The first malformed `{name}` after a `$` (or `$& $= $~ $?`) in `bytes`:
+/// its position (of the `{`) and what is wrong.
+pub fn find_bad_name(bytes: &[u8]) -> Option<(usize, NameError)> {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let brace = match bytes.get(i + 1) {
+            Some(b'{') => i + 1,
+            Some(b'&' | b'=' | b'~' | b'?') if bytes.get(i + 2) == Some(&b'{') => i + 2,
+            _ => {
+                i += super::line_text::dollar_sequence_len(&bytes[i..], false);
+                continue;
+            }
+        };
+        if let Err(error) = parse_name_at(&bytes[brace..]) {
+            return Some((brace, error));
+        }
+        i += super::line_text::dollar_sequence_len(&bytes[i..], false);
+    }
+    None
+}
+
 /// Why a name after a line's command letter is not valid.
 #[derive(Debug, Clone, Copy)]
 pub enum NameError {
@@ -351,7 +376,7 @@ mod tests {
         );
         assert_eq!(
             ops("${name}$&{x}$={Cls}$~x$?x$|$.$$", false).unwrap().len(),
-            9
+            8
         );
         assert_eq!(ops("a$", false).unwrap(), ["lit:a", "Dollar"]);
     }

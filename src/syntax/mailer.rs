@@ -43,7 +43,10 @@ pub fn split_fields(bytes: &[u8], from: usize) -> Result<Vec<(usize, usize, usiz
             }
             i += 1;
         }
-        let value_end = i.min(bytes.len());
+        let mut value_end = i.min(bytes.len());
+        while value_end > value_start && super::line_text::is_c_space(bytes[value_end - 1]) {
+            value_end -= 1;
+        }
         fields.push((key_start, key_end, value_start, value_end));
     }
 }

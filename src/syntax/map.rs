@@ -68,7 +68,7 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
             return invalid(text);
         }
     };
-    let (flags, arguments) = split_spec(&bytes[spec_start..], class);
+    let (flags, arguments) = split_spec(&spec.to_source(), class);
     LineKind::Map(MapDeclaration {
         name: Text::new(name),
         name_span: text.span(name_start, name_end),

@@ -130,7 +130,7 @@ pub fn parse_sun_lookup(state: &mut State, text: &LineText) -> LineKind {
         ));
         return invalid(text);
     };
-    let key = Text::new(bytes[1 + len..].trim_ascii());
+    let key = Text::new(&bytes[1 + len..]);
     let what = if letter == b'L' {
         "sets a macro from the name service (sendmailvars)"
     } else {

@@ -67,7 +67,7 @@ pub fn parse(file: &SourceFile) -> Parsed {
             })
         } else {
             if state.level >= 3 {
-                text.strip_comments(&mut cleanup);
+                text.strip_comments(&mut cleanup, state.legacy());
             }
             text.strip_trailing_whitespace();
             if text.bytes.is_empty() {
@@ -91,6 +91,19 @@ pub fn parse(file: &SourceFile) -> Parsed {
 }
 
 fn dispatch(state: &mut State, text: &LineText) -> LineKind {
+    // sendmail translates the `$` sequences of every line, whatever its
+    // kind, and rejects malformed `${name}`s everywhere.
+    if !state.legacy() {
+        if let Some((at, error)) = macro_text::find_bad_name(&text.bytes) {
+            let (offset, width, message) = error.describe(text.bytes.len() - at);
+            state.push(Diagnostic::error(
+                Code::BadMacroName,
+                text.span(at + offset, at + offset + width.max(1)),
+                message,
+            ));
+            return invalid(text);
+        }
+    }
     match text.bytes[0] {
         b'V' => version::parse(state, text),
         b'D' => define::parse(state, text),

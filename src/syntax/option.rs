@@ -9,6 +9,7 @@ use crate::ast::{
     Duration, LineKind, MacroText, OptionForm, OptionLine, OptionValue, Text, TimeoutSetting,
 };
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::sendmail::map_classes;
 use crate::sendmail::options::{self, HistoricOption, LongLookup, OptionSpec, ValueKind};
 use crate::source::Span;
 
@@ -51,7 +52,9 @@ fn parse_letter(state: &mut State, text: &LineText) -> LineKind {
     };
     let (resolved, typed) = match options::by_letter(letter) {
         Some(spec) => {
-            let typed = type_value(state, spec, None, &raw, value.span().unwrap_or(name_span));
+            let value_span = value.span().unwrap_or(name_span);
+            let typed = type_value(state, spec, None, &raw, value_span);
+            check_alias_classes(state, spec, &typed, value_span);
             (Some(Text::from(spec.name)), typed)
         }
         None => {
@@ -175,7 +178,35 @@ fn parse_long(state: &mut State, text: &LineText) -> LineKind {
     };
     let value_span = value.span().unwrap_or(name_span);
     let typed = type_value(state, spec, sub, &raw, value_span);
+    check_alias_classes(state, spec, &typed, value_span);
     finish(state, form, name_span, value, Some(resolved), typed)
+}
+
+/// `AliasFile` entries may start with a map class (`hash:/etc/aliases`);
+/// sendmail rejects a class it does not know, such as the drive letter of
+/// an OS/2 path (`c:\\tcpip\\etc\\aliases`).
+fn check_alias_classes(state: &mut State, spec: &OptionSpec, typed: &OptionValue, span: Span) {
+    let OptionValue::List(entries) = typed else { return };
+    if spec.name != "AliasFile" {
+        return;
+    }
+    for entry in entries {
+        let Some(colon) = entry.0.iter().position(|&b| b == b':') else { continue };
+        let class = &entry.0[..colon];
+        if class.is_empty() || class.contains(&b'/') || map_classes::is_known(class) {
+            continue;
+        }
+        let severity = if state.legacy() { Severity::Note } else { Severity::Warning };
+        state.push(Diagnostic::new(
+            Code::BadOptionValue,
+            severity,
+            span,
+            format!(
+                "alias file `{entry}`: sendmail 8.17 reads `{}:` as an unknown map class",
+                Text::new(class)
+            ),
+        ));
+    }
 }
 
 fn report_historic(state: &mut State, historic: &HistoricOption, span: Span, shown: &str) {
