@@ -25,7 +25,12 @@ fn clean_file_exits_zero() {
 
 #[test]
 fn errors_exit_one() {
-    let (code, _, stderr) = cf2postfix(&["parse", "--color", "never", "tests/invalid/rule-without-tab.cf"]);
+    let (code, _, stderr) = cf2postfix(&[
+        "parse",
+        "--color",
+        "never",
+        "tests/invalid/rule-without-tab.cf",
+    ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("CF002"), "{stderr}");
     assert!(stderr.contains("rule-without-tab.cf:3"), "{stderr}");
@@ -48,7 +53,12 @@ fn usage_error_exits_two() {
 
 #[test]
 fn json_output_has_tree_spans_and_diagnostics() {
-    let (code, stdout, _) = cf2postfix(&["parse", "--format", "json", "examples/sunos-main/sendmail.cf"]);
+    let (code, stdout, _) = cf2postfix(&[
+        "parse",
+        "--format",
+        "json",
+        "examples/sunos-main/sendmail.cf",
+    ]);
     assert_eq!(code, 0);
     let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
     let report = &value[0];
@@ -57,7 +67,9 @@ fn json_output_has_tree_spans_and_diagnostics() {
     assert!(lines.iter().any(|l| l["kind"]["kind"] == "rule"));
     assert!(lines[0]["span"].is_array());
     let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
-    assert!(diagnostics.iter().any(|d| d["code"] == "CF018" && d["severity"] == "note"));
+    assert!(diagnostics
+        .iter()
+        .any(|d| d["code"] == "CF018" && d["severity"] == "note"));
 }
 
 #[test]

@@ -9,14 +9,22 @@ fn check_file(path: &Path) -> Vec<String> {
     let bytes = std::fs::read(path).expect("readable corpus file");
     let (file, parsed) = parse_bytes(&path.display().to_string(), &bytes);
     let mut problems = Vec::new();
-    let errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let errors: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
     if !errors.is_empty() {
         problems.push(render_text(&file, &errors, RenderOptions::default()));
     }
     let printed = cf2postfix::printer::print(&parsed.config);
     let (_, again) = parse_bytes("printed", &printed);
     if without_spans(&parsed.config) != without_spans(&again.config) {
-        problems.push(format!("{}: print/parse round trip changes the tree", path.display()));
+        problems.push(format!(
+            "{}: print/parse round trip changes the tree",
+            path.display()
+        ));
     }
     problems
 }
@@ -28,7 +36,11 @@ fn every_corpus_file_parses_without_errors() {
         return;
     };
     let files = cf_files(&dir);
-    assert!(files.len() >= 50, "expected the 56 corpus files, found {}", files.len());
+    assert!(
+        files.len() >= 50,
+        "expected the 56 corpus files, found {}",
+        files.len()
+    );
     let problems: Vec<String> = files.iter().flat_map(|f| check_file(f)).collect();
     println!("corpus: {} files parsed", files.len());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -53,7 +65,10 @@ fn every_cf_generated_from_the_m4_samples_parses_without_errors() {
             None => problems.push(format!("{}: m4 failed", mc.display())),
         }
     }
-    println!("m4 samples: {generated} of {} .mc files built and parsed", samples.len());
+    println!(
+        "m4 samples: {generated} of {} .mc files built and parsed",
+        samples.len()
+    );
     assert!(generated >= 30, "only {generated} .cf files generated");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -77,7 +77,10 @@ fn check(cf: &Path) -> (usize, Vec<String>) {
                 let first = file.line_of(line.span.start);
                 let last = file.line_of(line.span.end.saturating_sub(1).max(line.span.start));
                 (first..=last).contains(n)
-                    && parsed.diagnostics.iter().any(|d| d.span.start >= line.span.start && d.span.start <= line.span.end)
+                    && parsed
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.span.start >= line.span.start && d.span.start <= line.span.end)
             }),
             Complaint::Mailer(name, _) => parsed.config.lines.iter().any(|line| match &line.kind {
                 LineKind::Mailer(m) if m.name.to_display() == *name => parsed
@@ -111,7 +114,11 @@ fn run_all(files: &[PathBuf], what: &str) {
         files.len(),
         total - unmatched.len()
     );
-    assert!(unmatched.is_empty(), "sendmail complained where we did not:\n{}", unmatched.join("\n"));
+    assert!(
+        unmatched.is_empty(),
+        "sendmail complained where we did not:\n{}",
+        unmatched.join("\n")
+    );
 }
 
 #[test]
@@ -130,7 +137,9 @@ fn corpus_load_complaints_match_sendmail() {
 #[test]
 fn examples_and_m4_samples_load_complaints_match_sendmail() {
     if !support::sendmail_available() || support::sample_mc_files().is_empty() {
-        support::skip("the real sendmail 8.17 or its m4 tree is not installed (run oracle/install.sh)");
+        support::skip(
+            "the real sendmail 8.17 or its m4 tree is not installed (run oracle/install.sh)",
+        );
         return;
     }
     let scratch = support::TempDir::new("diff-m4");
@@ -173,6 +182,9 @@ fn deliberate_problems_match_sendmail() {
     .expect("write test cf");
     let (count, unmatched) = check(&cf);
     println!("deliberate problems: sendmail made {count} complaints");
-    assert!(count >= 10, "sendmail should complain about most lines, got {count}");
+    assert!(
+        count >= 10,
+        "sendmail should complain about most lines, got {count}"
+    );
     assert!(unmatched.is_empty(), "{}", unmatched.join("\n"));
 }

@@ -53,7 +53,9 @@ fn hand_written_examples() {
 #[test]
 fn m4_generated_example() {
     if support::sample_mc_files().is_empty() {
-        support::skip("the sendmail m4 tree is not installed (run oracle/install.sh); m4 example skipped");
+        support::skip(
+            "the sendmail m4 tree is not installed (run oracle/install.sh); m4 example skipped",
+        );
         return;
     }
     let scratch = support::TempDir::new("m4-example");

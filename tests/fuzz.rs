@@ -73,14 +73,22 @@ fn seeds() -> Vec<Vec<u8>> {
         None => Vec::new(),
     };
     files.extend(crate::examples::example_configs());
-    files.iter().filter_map(|f| std::fs::read(f).ok()).filter(|b| !b.is_empty()).collect()
+    files
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .filter(|b| !b.is_empty())
+        .collect()
 }
 
 fn iterations() -> usize {
     std::env::var("CF2POSTFIX_FUZZ_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if cfg!(debug_assertions) { 20_000 } else { 1_000_000 })
+        .unwrap_or(if cfg!(debug_assertions) {
+            20_000
+        } else {
+            1_000_000
+        })
 }
 
 #[test]

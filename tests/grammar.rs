@@ -53,6 +53,9 @@ fn grammar_names_every_line_kind_and_operator() {
         } else {
             format!("\"{terminal}\"")
         };
-        assert!(grammar.contains(&quoted), "grammar does not mention {quoted} ({op:?})");
+        assert!(
+            grammar.contains(&quoted),
+            "grammar does not mention {quoted} ({op:?})"
+        );
     }
 }

@@ -17,7 +17,10 @@ fn invalid_inputs_render_their_diagnostics() {
     files.sort();
     assert!(files.len() >= 10);
     for path in files {
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let bytes = std::fs::read(&path).expect("readable");
         let (file, parsed) = parse_bytes(&format!("{name}.cf"), &bytes);
         assert!(!parsed.diagnostics.is_empty(), "{name}: no diagnostic");
@@ -29,7 +32,14 @@ fn invalid_inputs_render_their_diagnostics() {
             support::without_spans(&again.config),
             "{name}: round trip"
         );
-        let rendered = render_text(&file, &parsed.diagnostics, RenderOptions { color: false, width: 80 });
+        let rendered = render_text(
+            &file,
+            &parsed.diagnostics,
+            RenderOptions {
+                color: false,
+                width: 80,
+            },
+        );
         snapshot_settings().bind(|| insta::assert_snapshot!(format!("invalid@{name}"), rendered));
     }
 }
@@ -59,6 +69,10 @@ fn error_codes_and_lines() {
             .diagnostics
             .iter()
             .any(|d| d.code.info().code == *code && file.line_of(d.span.start) == *line);
-        assert!(found, "{input:?}: expected {code} on line {line}, got {:?}", parsed.diagnostics);
+        assert!(
+            found,
+            "{input:?}: expected {code} on line {line}, got {:?}",
+            parsed.diagnostics
+        );
     }
 }

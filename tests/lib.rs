@@ -2,19 +2,19 @@
 
 mod support;
 
-/// Every example under examples/: AST snapshots, clean parse.
-mod examples;
-/// Invalid inputs: rendered diagnostics, snapshot-tested.
-mod invalid;
-/// Parse, print, parse again: the same tree.
-mod roundtrip;
-/// Random bytes and mutated corpus slices never panic or hang.
-mod fuzz;
+/// The command line: exit codes and output formats.
+mod cli;
 /// The real corpus of legacy files parses without errors.
 mod corpus;
 /// Against the real sendmail: the same lines get diagnostics.
 mod differential;
-/// The command line: exit codes and output formats.
-mod cli;
+/// Every example under examples/: AST snapshots, clean parse.
+mod examples;
+/// Random bytes and mutated corpus slices never panic or hang.
+mod fuzz;
 /// grammar/ keeps in step with the AST.
 mod grammar;
+/// Invalid inputs: rendered diagnostics, snapshot-tested.
+mod invalid;
+/// Parse, print, parse again: the same tree.
+mod roundtrip;

@@ -44,7 +44,11 @@ pub fn oracles_required() -> bool {
 /// oracles are required.
 pub fn skip(what: &str) {
     let message = format!("SKIPPED: {what}");
-    eprintln!("\n{}\n{message}\n{}\n", "=".repeat(message.len()), "=".repeat(message.len()));
+    eprintln!(
+        "\n{}\n{message}\n{}\n",
+        "=".repeat(message.len()),
+        "=".repeat(message.len())
+    );
     assert!(
         !oracles_required(),
         "{what}, and CF2POSTFIX_REQUIRE_ORACLES=1 requires it"
@@ -62,7 +66,9 @@ pub fn cf_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -91,7 +97,11 @@ pub fn sendmail_available() -> bool {
     oracle_dir()
         .join("root/usr/libexec/sendmail/sendmail")
         .is_file()
-        && Command::new("unshare").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+        && Command::new("unshare")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
 }
 
 /// Runs the real `sendmail -bt` on `cf` with `input`; its stdout.

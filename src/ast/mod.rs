@@ -4,9 +4,9 @@
 mod config;
 mod definitions;
 mod header;
+mod macro_text;
 mod mailer;
 mod map;
-mod macro_text;
 mod option;
 mod rule;
 mod text;

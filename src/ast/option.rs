@@ -62,7 +62,10 @@ pub enum OptionValue {
         warn_after: Option<Duration>,
     },
     /// `OMxvalue`: the old way to define a macro.
-    MacroDefinition { name: MacroName, value: Text },
+    MacroDefinition {
+        name: MacroName,
+        value: Text,
+    },
     /// Accepted and ignored by sendmail 8.17 (e.g. Sun's `O>`).
     Ignored,
     /// The value did not have the option's form (or the option is unknown).

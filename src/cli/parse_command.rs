@@ -42,7 +42,9 @@ pub fn run(args: &ParseArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                ColorChoice::Auto => {
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
             };
             let options = RenderOptions {
                 color,
@@ -50,7 +52,13 @@ pub fn run(args: &ParseArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
             };
             for (file, parsed) in sources.iter().zip(&parsed) {
                 err.write_all(render_text(file, &parsed.diagnostics, options).as_bytes())?;
-                let count = |s| parsed.diagnostics.iter().filter(|d| d.severity == s).count();
+                let count = |s| {
+                    parsed
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.severity == s)
+                        .count()
+                };
                 let (errors, warnings, notes) = (
                     count(Severity::Error),
                     count(Severity::Warning),

@@ -86,7 +86,11 @@ fn source_span(text: &str, span: Span) -> SourceSpan {
 }
 
 /// Renders diagnostics as miette draws them, one after the other.
-pub fn render_text(file: &SourceFile, diagnostics: &[Diagnostic], options: RenderOptions) -> String {
+pub fn render_text(
+    file: &SourceFile,
+    diagnostics: &[Diagnostic],
+    options: RenderOptions,
+) -> String {
     let text = file.display_text();
     let source = NamedSource::new(file.name(), text);
     let theme = if options.color {
@@ -124,7 +128,10 @@ pub struct JsonDiagnostic<'a> {
     pub help: &'a str,
 }
 
-pub fn render_json<'a>(file: &'a SourceFile, diagnostics: &'a [Diagnostic]) -> Vec<JsonDiagnostic<'a>> {
+pub fn render_json<'a>(
+    file: &'a SourceFile,
+    diagnostics: &'a [Diagnostic],
+) -> Vec<JsonDiagnostic<'a>> {
     diagnostics
         .iter()
         .map(|d| JsonDiagnostic {

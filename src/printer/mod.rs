@@ -17,7 +17,10 @@ pub fn print(config: &Config) -> Vec<u8> {
         if let LineKind::Version(v) = &line.kind {
             dialect = Dialect {
                 level: v.level,
-                vendor: v.vendor.as_ref().is_some_and(|v| v.eq_ignore_ascii_case("sun")),
+                vendor: v
+                    .vendor
+                    .as_ref()
+                    .is_some_and(|v| v.eq_ignore_ascii_case("sun")),
             };
         }
     }
@@ -70,7 +73,11 @@ pub fn print_line(out: &mut Vec<u8>, line: &Line, dialect: Dialect) {
             let at = (comment.position as usize).clamp(from, body.len());
             with_comments.extend(escape(&body[from..at], dialect));
             // Two comments at one place had a newline between them.
-            with_comments.extend_from_slice(if previous == Some(at) { b"\n\t#" } else { b"\t#" });
+            with_comments.extend_from_slice(if previous == Some(at) {
+                b"\n\t#"
+            } else {
+                b"\t#"
+            });
             previous = Some(at);
             with_comments.extend_from_slice(&comment.text.0);
             from = at;

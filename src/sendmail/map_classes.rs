@@ -5,8 +5,7 @@
 pub const SENDMAIL_8_CLASSES: &[&str] = &[
     "arith", "arpa", "bestmx", "btree", "cdb", "dbm", "dequote", "dns", "hash", "hesiod", "host",
     "implicit", "ldap", "ldapx", "macro", "netinfo", "nis", "nisplus", "nsd", "null", "ph",
-    "program", "regex", "sequence", "socket", "stab", "switch", "syslog", "text", "user",
-    "userdb",
+    "program", "regex", "sequence", "socket", "stab", "switch", "syslog", "text", "user", "userdb",
 ];
 
 /// Classes that the sendmail 8.17 oracle build (Debian 12) does not have.

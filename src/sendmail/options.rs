@@ -381,8 +381,12 @@ mod tests {
 
     #[test]
     fn prefixes_resolve() {
-        assert!(matches!(by_long_name(b"aliasfile"), LongLookup::Exact(s) if s.name == "AliasFile"));
-        assert!(matches!(by_long_name(b"SmtpGreeting"), LongLookup::Abbreviation(s) if s.name == "SmtpGreetingMessage"));
+        assert!(
+            matches!(by_long_name(b"aliasfile"), LongLookup::Exact(s) if s.name == "AliasFile")
+        );
+        assert!(
+            matches!(by_long_name(b"SmtpGreeting"), LongLookup::Abbreviation(s) if s.name == "SmtpGreetingMessage")
+        );
         assert!(matches!(by_long_name(b"Max"), LongLookup::Ambiguous));
         assert!(matches!(by_long_name(b"NoSuchOption"), LongLookup::Unknown));
     }

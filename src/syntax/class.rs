@@ -87,8 +87,8 @@ fn classify(spec: &[u8]) -> ClassSource {
         _ => match plain.iter().position(|&b| b == b'@') {
             Some(at) => {
                 let after = &plain[at + 1..];
-                let is_map = after.eq_ignore_ascii_case(b"LDAP")
-                    || after.iter().skip(1).any(|&b| b == b':');
+                let is_map =
+                    after.eq_ignore_ascii_case(b"LDAP") || after.iter().skip(1).any(|&b| b == b':');
                 if is_map {
                     ClassSource::Map {
                         key: Text::new(&plain[..at]),
@@ -159,10 +159,18 @@ mod tests {
 
     #[test]
     fn specs_are_classified() {
-        assert!(matches!(classify(b"/etc/mail/local-host-names"), ClassSource::File { .. }));
-        assert!(matches!(classify(b"\"|/bin/echo a\""), ClassSource::Program { command } if command.0 == b"/bin/echo a"));
+        assert!(matches!(
+            classify(b"/etc/mail/local-host-names"),
+            ClassSource::File { .. }
+        ));
+        assert!(
+            matches!(classify(b"\"|/bin/echo a\""), ClassSource::Program { command } if command.0 == b"/bin/echo a")
+        );
         assert!(matches!(classify(b"@LDAP"), ClassSource::Map { .. }));
-        assert!(matches!(classify(b"key@hash:/etc/mail/x"), ClassSource::Map { .. }));
+        assert!(matches!(
+            classify(b"key@hash:/etc/mail/x"),
+            ClassSource::Map { .. }
+        ));
         assert!(matches!(classify(b"user@host"), ClassSource::File { .. }));
     }
 }

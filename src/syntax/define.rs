@@ -1,9 +1,9 @@
 //! `D` lines: macro definitions.
 
+use super::invalid;
 use super::line_text::LineText;
 use super::macro_text::{parse_macro_text, parse_name_at};
 use super::state::State;
-use super::invalid;
 use crate::ast::{LineKind, MacroDefinition, PieceKind};
 use crate::diagnostics::{Code, Diagnostic};
 

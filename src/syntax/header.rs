@@ -16,8 +16,12 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
     if bytes.get(1) == Some(&b'?') {
         let Some(close) = bytes[2..].iter().position(|&b| b == b'?').map(|n| n + 2) else {
             state.push(
-                Diagnostic::error(Code::BadHeader, text.span(1, bytes.len()), "unclosed `?` condition in header definition")
-                    .with_label("expected a second `?`"),
+                Diagnostic::error(
+                    Code::BadHeader,
+                    text.span(1, bytes.len()),
+                    "unclosed `?` condition in header definition",
+                )
+                .with_label("expected a second `?`"),
             );
             return invalid(text);
         };
@@ -44,8 +48,12 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
     }
     if i == name_start || bytes.get(i) != Some(&b':') {
         state.push(
-            Diagnostic::error(Code::BadHeader, text.span(0, bytes.len()), "header syntax error")
-                .with_label("expected `Name: value`"),
+            Diagnostic::error(
+                Code::BadHeader,
+                text.span(0, bytes.len()),
+                "header syntax error",
+            )
+            .with_label("expected `Name: value`"),
         );
         return invalid(text);
     }

@@ -48,8 +48,8 @@ impl LineText {
             let b = raw[i];
             // A run of CRs before a LF (or the end) goes entirely: a lone CR
             // there could not be written back, and it is only whitespace.
-            let crlf = b == b'\r'
-                && matches!(raw[i..].iter().find(|&&c| c != b'\r'), None | Some(b'\n'));
+            let crlf =
+                b == b'\r' && matches!(raw[i..].iter().find(|&&c| c != b'\r'), None | Some(b'\n'));
             if crlf {
                 text.breaks
                     .push((text.bytes.len() as u32, start + i as u32 + 1));
@@ -234,10 +234,7 @@ mod tests {
 
     #[test]
     fn comment_in_continuation_keeps_next_line() {
-        assert_eq!(
-            clean("Mx, P=a, # one\n\tA=b").0,
-            "Mx, P=a,\n\tA=b"
-        );
+        assert_eq!(clean("Mx, P=a, # one\n\tA=b").0, "Mx, P=a,\n\tA=b");
     }
 
     #[test]

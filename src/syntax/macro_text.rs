@@ -58,9 +58,10 @@ fn simple_operator(input: &[u8]) -> IResult<&[u8], Operator> {
         value(Operator::LookupEnd, tag(")")),
         value(Operator::Else, tag("|")),
         value(Operator::EndIf, tag(".")),
-        map(nom::character::complete::satisfy(|c| c.is_ascii_digit()), |c| {
-            Operator::Positional(c as u8 - b'0')
-        }),
+        map(
+            nom::character::complete::satisfy(|c| c.is_ascii_digit()),
+            |c| Operator::Positional(c as u8 - b'0'),
+        ),
     ))(input)
 }
 
@@ -85,9 +86,7 @@ fn vendor_operator(input: &[u8]) -> IResult<&[u8], Operator> {
 
 /// Everything after a `$` that is not a `{`: a one-byte macro name, or an
 /// operator. `rest_has_close` says whether a `$}` follows somewhere.
-fn after_dollar(
-    dialect: DollarDialect,
-) -> impl FnMut(&[u8]) -> IResult<&[u8], Operator> {
+fn after_dollar(dialect: DollarDialect) -> impl FnMut(&[u8]) -> IResult<&[u8], Operator> {
     move |input| {
         if dialect.vendor_operators {
             if let Ok(ok) = vendor_operator(input) {
@@ -104,10 +103,7 @@ fn after_dollar(
 
 /// `${`: a long macro name, or in a vendor dialect the Sun lookup or the
 /// Ultrix passwd test.
-fn brace_operator<'a>(
-    input: &'a [u8],
-    dialect: DollarDialect,
-) -> Result<(&'a [u8], Operator), BraceError> {
+fn brace_operator(input: &[u8], dialect: DollarDialect) -> Result<(&[u8], Operator), BraceError> {
     if let Ok((rest, name)) = long_name(input) {
         return Ok((rest, Operator::Macro(name)));
     }
@@ -115,7 +111,9 @@ fn brace_operator<'a>(
         // `${x key $}`: a one-byte map macro and a closing `$}` later on.
         let closes = input.windows(2).any(|w| w == b"$}");
         if closes {
-            if let Ok((rest, (_, b))) = pair(tag::<_, _, nom::error::Error<&[u8]>>("{"), any_byte)(input) {
+            if let Ok((rest, (_, b))) =
+                pair(tag::<_, _, nom::error::Error<&[u8]>>("{"), any_byte)(input)
+            {
                 return Ok((rest, Operator::SunLookupBegin(MacroName::Short(b))));
             }
         }
@@ -181,7 +179,9 @@ pub fn parse_macro_text(
                 Err(error) => {
                     let at = start + i;
                     let (span, message) = match error {
-                        BraceError::Empty => (line.span(at, at + 3), "empty macro name `${}`".to_string()),
+                        BraceError::Empty => {
+                            (line.span(at, at + 3), "empty macro name `${}`".to_string())
+                        }
                         BraceError::BadByte(k, b) => (
                             line.span(at + 1 + k, at + 2 + k),
                             format!("invalid character {} in macro or class name", show_byte(b)),
@@ -191,8 +191,9 @@ pub fn parse_macro_text(
                             "unbalanced `{` in macro or class name".to_string(),
                         ),
                     };
-                    return Err(Diagnostic::error(Code::BadMacroName, span, message)
-                        .with_label("here"));
+                    return Err(
+                        Diagnostic::error(Code::BadMacroName, span, message).with_label("here")
+                    );
                 }
             }
         } else {
@@ -383,14 +384,8 @@ mod tests {
 
     #[test]
     fn sun_operators_only_in_vendor_dialect() {
-        assert_eq!(
-            ops("$%y", true).unwrap(),
-            ["SunMapMatch(Short(121))"]
-        );
-        assert_eq!(
-            ops("$%y", false).unwrap(),
-            ["Macro(Short(37))", "lit:y"]
-        );
+        assert_eq!(ops("$%y", true).unwrap(), ["SunMapMatch(Short(121))"]);
+        assert_eq!(ops("$%y", false).unwrap(), ["Macro(Short(37))", "lit:y"]);
         assert_eq!(
             ops("${Z$1@$2$}", true).unwrap(),
             [
@@ -401,7 +396,10 @@ mod tests {
                 "SunLookupEnd"
             ]
         );
-        assert_eq!(ops("${$*", true).unwrap(), ["UltrixPasswdMatch", "ZeroOrMore"]);
+        assert_eq!(
+            ops("${$*", true).unwrap(),
+            ["UltrixPasswdMatch", "ZeroOrMore"]
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! `M` lines: mailer definitions.
 
+use super::invalid;
 use super::line_text::LineText;
 use super::macro_text::parse_macro_text;
 use super::state::State;
-use super::invalid;
 use crate::ast::{LineKind, MailerDefinition, MailerField, MailerFieldKind, Text};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
@@ -54,13 +54,20 @@ pub fn split_fields(bytes: &[u8], from: usize) -> Result<Vec<(usize, usize, usiz
 pub fn parse(state: &mut State, text: &LineText) -> LineKind {
     let bytes = &text.bytes;
     let mut name_end = 1;
-    while name_end < bytes.len() && bytes[name_end] != b',' && !super::line_text::is_c_space(bytes[name_end]) {
+    while name_end < bytes.len()
+        && bytes[name_end] != b','
+        && !super::line_text::is_c_space(bytes[name_end])
+    {
         name_end += 1;
     }
     if name_end == 1 {
         state.push(
-            Diagnostic::error(Code::BadMailer, text.span(0, 1), "mailer definition without a name")
-                .with_label("expected `Mname, P=..., A=...`"),
+            Diagnostic::error(
+                Code::BadMailer,
+                text.span(0, 1),
+                "mailer definition without a name",
+            )
+            .with_label("expected `Mname, P=..., A=...`"),
         );
         return invalid(text);
     }
@@ -163,7 +170,9 @@ fn check(state: &mut State, text: &LineText, mailer: &MailerDefinition) {
                     Code::LegacyIpcMailer,
                     legacy,
                     argv.span,
-                    format!("mailer {name}: the first argument of an [IPC] mailer must be TCP or FILE"),
+                    format!(
+                        "mailer {name}: the first argument of an [IPC] mailer must be TCP or FILE"
+                    ),
                 )
                 .with_label("sendmail 8.17 warns about this form"),
             );

@@ -1,10 +1,10 @@
 //! The small line kinds: `T`, `P`, `E`, `Q`, `X`, and Sun's `L` and `G`.
 
+use super::invalid;
 use super::line_text::LineText;
 use super::macro_text::parse_name_at;
 use super::mailer::split_fields;
 use super::state::State;
-use super::invalid;
 use crate::ast::{
     EnvironmentVariable, EquateField, LineKind, MilterDefinition, PrecedenceDefinition,
     QueueGroupDefinition, SunClassLookup, SunMacroLookup, Text, TrustedUsers,
@@ -25,15 +25,22 @@ pub fn parse_precedence(state: &mut State, text: &LineText) -> LineKind {
     let bytes = &text.bytes;
     let parsed = bytes.iter().position(|&b| b == b'=').and_then(|eq| {
         let name = bytes[1..eq].trim_ascii();
-        let value: i64 = std::str::from_utf8(bytes[eq + 1..].trim_ascii()).ok()?.parse().ok()?;
+        let value: i64 = std::str::from_utf8(bytes[eq + 1..].trim_ascii())
+            .ok()?
+            .parse()
+            .ok()?;
         (!name.is_empty()).then(|| (Text::new(name), value))
     });
     match parsed {
         Some((name, value)) => LineKind::Precedence(PrecedenceDefinition { name, value }),
         None => {
             state.push(
-                Diagnostic::error(Code::BadPrecedence, text.span(0, bytes.len()), "precedence line needs `name=number`")
-                    .with_label("expected `Pname=number`"),
+                Diagnostic::error(
+                    Code::BadPrecedence,
+                    text.span(0, bytes.len()),
+                    "precedence line needs `name=number`",
+                )
+                .with_label("expected `Pname=number`"),
             );
             invalid(text)
         }
@@ -62,14 +69,26 @@ pub fn parse_environment(state: &mut State, text: &LineText) -> LineKind {
 }
 
 /// `Q` and `X` lines share the `name, K=value, ...` layout.
-fn equate_line(state: &mut State, text: &LineText, code: Code, what: &str) -> Result<(Text, Vec<EquateField>), ()> {
+fn equate_line(
+    state: &mut State,
+    text: &LineText,
+    code: Code,
+    what: &str,
+) -> Result<(Text, Vec<EquateField>), ()> {
     let bytes = &text.bytes;
     let mut name_end = 1;
-    while name_end < bytes.len() && bytes[name_end] != b',' && !super::line_text::is_c_space(bytes[name_end]) {
+    while name_end < bytes.len()
+        && bytes[name_end] != b','
+        && !super::line_text::is_c_space(bytes[name_end])
+    {
         name_end += 1;
     }
     if name_end == 1 {
-        state.push(Diagnostic::error(code, text.span(0, 1), format!("{what} without a name")));
+        state.push(Diagnostic::error(
+            code,
+            text.span(0, 1),
+            format!("{what} without a name"),
+        ));
         return Err(());
     }
     let name = Text::new(&bytes[1..name_end]);
@@ -97,8 +116,13 @@ fn equate_line(state: &mut State, text: &LineText, code: Code, what: &str) -> Re
                 format!("{what} {name}: `=` expected")
             };
             state.push(
-                Diagnostic::new(code, severity, text.span(at, super::word_end(bytes, at).max(at + 1)), message)
-                    .with_label("field without `=`"),
+                Diagnostic::new(
+                    code,
+                    severity,
+                    text.span(at, super::word_end(bytes, at).max(at + 1)),
+                    message,
+                )
+                .with_label("field without `=`"),
             );
             Err(())
         }

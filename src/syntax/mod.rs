@@ -62,9 +62,7 @@ pub fn parse(file: &SourceFile) -> Parsed {
             while body.last().is_some_and(|b| line_text::is_c_space(*b)) {
                 body.pop();
             }
-            LineKind::Comment(CommentLine {
-                text: Text(body),
-            })
+            LineKind::Comment(CommentLine { text: Text(body) })
         } else {
             if state.level >= 3 {
                 text.strip_comments(&mut cleanup, state.legacy());

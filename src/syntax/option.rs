@@ -15,7 +15,8 @@ use crate::source::Span;
 
 pub fn parse(state: &mut State, text: &LineText) -> LineKind {
     let bytes = &text.bytes;
-    let long_form = bytes.len() >= 3 && bytes[1] == b' ' && !matches!(bytes[2], b' ' | b'\t' | b'\n');
+    let long_form =
+        bytes.len() >= 3 && bytes[1] == b' ' && !matches!(bytes[2], b' ' | b'\t' | b'\n');
     if long_form {
         parse_long(state, text)
     } else {
@@ -37,8 +38,12 @@ fn parse_letter(state: &mut State, text: &LineText) -> LineKind {
     let bytes = &text.bytes;
     let Some(&letter) = bytes.get(1) else {
         state.push(
-            Diagnostic::error(Code::UnknownOption, text.span(0, 1), "`O` line names no option")
-                .with_label("expected an option letter or ` Name=value`"),
+            Diagnostic::error(
+                Code::UnknownOption,
+                text.span(0, 1),
+                "`O` line names no option",
+            )
+            .with_label("expected an option letter or ` Name=value`"),
         );
         return invalid(text);
     };
@@ -84,7 +89,10 @@ fn parse_long(state: &mut State, text: &LineText) -> LineKind {
     let bytes = &text.bytes;
     let name_start = 2;
     let mut name_end = name_start;
-    while name_end < bytes.len() && bytes[name_end] != b'=' && !bytes[name_end].is_ascii_whitespace() {
+    while name_end < bytes.len()
+        && bytes[name_end] != b'='
+        && !bytes[name_end].is_ascii_whitespace()
+    {
         name_end += 1;
     }
     let mut i = super::skip_space(bytes, name_end);
@@ -119,7 +127,11 @@ fn parse_long(state: &mut State, text: &LineText) -> LineKind {
             state.push(Diagnostic::note(
                 Code::AbbreviatedOption,
                 name_span,
-                format!("option `{}` is an abbreviation of `{}`", Text::new(base), spec.name),
+                format!(
+                    "option `{}` is an abbreviation of `{}`",
+                    Text::new(base),
+                    spec.name
+                ),
             ));
             Some(spec)
         }
@@ -151,7 +163,14 @@ fn parse_long(state: &mut State, text: &LineText) -> LineKind {
         name: written.clone(),
     };
     let Some(spec) = spec else {
-        return finish(state, form, name_span, value, None, OptionValue::Unparsed(Text(raw)));
+        return finish(
+            state,
+            form,
+            name_span,
+            value,
+            None,
+            OptionValue::Unparsed(Text(raw)),
+        );
     };
     let resolved = match sub {
         Some(sub) => {
@@ -186,17 +205,25 @@ fn parse_long(state: &mut State, text: &LineText) -> LineKind {
 /// sendmail rejects a class it does not know, such as the drive letter of
 /// an OS/2 path (`c:\\tcpip\\etc\\aliases`).
 fn check_alias_classes(state: &mut State, spec: &OptionSpec, typed: &OptionValue, span: Span) {
-    let OptionValue::List(entries) = typed else { return };
+    let OptionValue::List(entries) = typed else {
+        return;
+    };
     if spec.name != "AliasFile" {
         return;
     }
     for entry in entries {
-        let Some(colon) = entry.0.iter().position(|&b| b == b':') else { continue };
+        let Some(colon) = entry.0.iter().position(|&b| b == b':') else {
+            continue;
+        };
         let class = &entry.0[..colon];
         if class.is_empty() || class.contains(&b'/') || map_classes::is_known(class) {
             continue;
         }
-        let severity = if state.legacy() { Severity::Note } else { Severity::Warning };
+        let severity = if state.legacy() {
+            Severity::Note
+        } else {
+            Severity::Warning
+        };
         state.push(Diagnostic::new(
             Code::BadOptionValue,
             severity,
@@ -278,7 +305,11 @@ fn type_value(
 }
 
 /// Reads a raw option value as `kind` says; `Err` names the expected form.
-pub fn read_value(kind: ValueKind, sub: Option<&[u8]>, raw: &[u8]) -> Result<OptionValue, &'static str> {
+pub fn read_value(
+    kind: ValueKind,
+    sub: Option<&[u8]>,
+    raw: &[u8],
+) -> Result<OptionValue, &'static str> {
     let trimmed = raw.trim_ascii();
     Ok(match kind {
         ValueKind::Bool => OptionValue::Bool(is_true(raw)),
@@ -423,15 +454,22 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration(b"1h30m", b'm'), Some(Duration { seconds: 5400 }));
+        assert_eq!(
+            parse_duration(b"1h30m", b'm'),
+            Some(Duration { seconds: 5400 })
+        );
         assert_eq!(parse_duration(b"5", b'm'), Some(Duration { seconds: 300 }));
-        assert_eq!(parse_duration(b"5d", b'm'), Some(Duration { seconds: 432_000 }));
+        assert_eq!(
+            parse_duration(b"5d", b'm'),
+            Some(Duration { seconds: 432_000 })
+        );
         assert_eq!(parse_duration(b"5x", b'm'), None);
     }
 
     #[test]
     fn queue_timeout_pair() {
-        let value = read_value(ValueKind::QueueTimeout, None, b"5d/4h").unwrap_or(OptionValue::Ignored);
+        let value =
+            read_value(ValueKind::QueueTimeout, None, b"5d/4h").unwrap_or(OptionValue::Ignored);
         assert_eq!(
             value,
             OptionValue::QueueTimeout {
@@ -443,8 +481,17 @@ mod tests {
 
     #[test]
     fn booleans_follow_sendmail() {
-        assert_eq!(read_value(ValueKind::Bool, None, b""), Ok(OptionValue::Bool(true)));
-        assert_eq!(read_value(ValueKind::Bool, None, b"False"), Ok(OptionValue::Bool(false)));
-        assert_eq!(read_value(ValueKind::Bool, None, b"yes"), Ok(OptionValue::Bool(true)));
+        assert_eq!(
+            read_value(ValueKind::Bool, None, b""),
+            Ok(OptionValue::Bool(true))
+        );
+        assert_eq!(
+            read_value(ValueKind::Bool, None, b"False"),
+            Ok(OptionValue::Bool(false))
+        );
+        assert_eq!(
+            read_value(ValueKind::Bool, None, b"yes"),
+            Ok(OptionValue::Bool(true))
+        );
     }
 }

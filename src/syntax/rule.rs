@@ -1,9 +1,9 @@
 //! `R` lines: rewrite rules, and the checks sendmail makes when it reads one.
 
+use super::invalid;
 use super::line_text::LineText;
 use super::macro_text::parse_macro_text;
 use super::state::State;
-use super::invalid;
 use crate::ast::{LineKind, MacroText, Operator, PieceKind, RewriteRule, Text};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
@@ -79,12 +79,8 @@ fn check(state: &mut State, rule: &RewriteRule) {
             wildcards += 1;
             if wildcards == MAX_WILDCARDS + 1 {
                 state.push(
-                    Diagnostic::error(
-                        Code::TooManyWildcards,
-                        span,
-                        "R line: too many wildcards",
-                    )
-                    .with_label("the tenth wildcard"),
+                    Diagnostic::error(Code::TooManyWildcards, span, "R line: too many wildcards")
+                        .with_label("the tenth wildcard"),
                 );
             }
         }
@@ -106,7 +102,10 @@ fn check(state: &mut State, rule: &RewriteRule) {
                 Diagnostic::error(
                     Code::MisplacedOperator,
                     span,
-                    format!("inappropriate use of `{}` on the left-hand side", Text(op.to_source())),
+                    format!(
+                        "inappropriate use of `{}` on the left-hand side",
+                        Text(op.to_source())
+                    ),
                 )
                 .with_label("only meaningful on the right-hand side"),
             );
@@ -141,7 +140,10 @@ fn check(state: &mut State, rule: &RewriteRule) {
                     Diagnostic::error(
                         Code::MisplacedOperator,
                         span,
-                        format!("inappropriate use of `{}` on the right-hand side", Text(op.to_source())),
+                        format!(
+                            "inappropriate use of `{}` on the right-hand side",
+                            Text(op.to_source())
+                        ),
                     )
                     .with_label("wildcards only match on the left-hand side"),
                 );
@@ -193,7 +195,10 @@ fn check(state: &mut State, rule: &RewriteRule) {
             ));
         }
     }
-    for (side, text, span) in [("left", &rule.lhs, rule.lhs_span), ("right", &rule.rhs, rule.rhs_span)] {
+    for (side, text, span) in [
+        ("left", &rule.lhs, rule.lhs_span),
+        ("right", &rule.rhs, rule.rhs_span),
+    ] {
         if let Some(reason) = empty_when_read(state, text) {
             state.push(
                 Diagnostic::warning(
@@ -209,9 +214,14 @@ fn check(state: &mut State, rule: &RewriteRule) {
 
 fn vendor_note(state: &mut State, op: &Operator, span: crate::source::Span) {
     let (dialect, meaning) = match op {
-        Operator::SunMapMatch(_) => ("SunOS", "matches a name found in a NIS map or the hosts database"),
+        Operator::SunMapMatch(_) => (
+            "SunOS",
+            "matches a name found in a NIS map or the hosts database",
+        ),
         Operator::SunMapNonMatch(_) => ("SunOS", "matches a name not found in a NIS map"),
-        Operator::SunLookupBegin(_) | Operator::SunLookupEnd => ("SunOS/Solaris", "looks the key up in a NIS map"),
+        Operator::SunLookupBegin(_) | Operator::SunLookupEnd => {
+            ("SunOS/Solaris", "looks the key up in a NIS map")
+        }
         Operator::UltrixAliasMatch => ("Ultrix", "matches a name in the YP/Hesiod aliases map"),
         Operator::UltrixPasswdMatch => ("Ultrix", "matches a name in the YP/Hesiod passwd map"),
         Operator::HpuxPathalias(_) => ("HP-UX", "routes through the pathalias database"),
@@ -250,16 +260,17 @@ fn empty_when_read(state: &State, text: &MacroText) -> Option<&'static str> {
             PieceKind::Operator(Operator::EndIf) if !stack.is_empty() => {
                 stack.pop();
             }
-            PieceKind::Operator(Operator::Macro(name)) if active => {
-                if !state.surely_undefined(name) {
-                    return None;
-                }
+            PieceKind::Operator(Operator::Macro(name))
+                if active && !state.surely_undefined(name) =>
+            {
+                return None;
             }
+            PieceKind::Operator(Operator::Macro(_)) => {}
             PieceKind::Operator(_) if active => return None,
-            PieceKind::Literal(lit) if active => {
-                if lit.0.iter().any(|b| !super::line_text::is_c_space(*b)) {
-                    return None;
-                }
+            PieceKind::Literal(lit)
+                if active && lit.0.iter().any(|b| !super::line_text::is_c_space(*b)) =>
+            {
+                return None;
             }
             _ => {}
         }
@@ -273,7 +284,10 @@ fn empty_when_read(state: &State, text: &MacroText) -> Option<&'static str> {
 
 fn check_eight_bit(state: &mut State, text: &LineText, start: usize, end: usize) {
     let bytes = &text.bytes[start..end];
-    if let Some(i) = bytes.iter().position(|&b| (0x80..=0x9f).contains(&b) || b == 0xff) {
+    if let Some(i) = bytes
+        .iter()
+        .position(|&b| (0x80..=0x9f).contains(&b) || b == 0xff)
+    {
         state.push(
             Diagnostic::warning(
                 Code::EightBitRule,

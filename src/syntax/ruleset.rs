@@ -36,7 +36,12 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
             let (end, number) = digits(bytes, start);
             match number {
                 Some(n) if n <= MAX_NUMBERED => (RulesetId::Number { number: n }, end),
-                _ => return bad(state, format!("bad ruleset `{}` (99 max)", Text::new(&bytes[start..end]))),
+                _ => {
+                    return bad(
+                        state,
+                        format!("bad ruleset `{}` (99 max)", Text::new(&bytes[start..end])),
+                    )
+                }
             }
         }
         Some(b) if b.is_ascii_alphabetic() => {
@@ -52,7 +57,12 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
                 let (num_end, value) = digits(bytes, i);
                 match value {
                     Some(n) if n <= MAX_NUMBERED && num_end > i => number = Some(n),
-                    _ => return bad(state, format!("ruleset `{name}`: `=` must be followed by a number 0 to 99")),
+                    _ => {
+                        return bad(
+                            state,
+                            format!("ruleset `{name}`: `=` must be followed by a number 0 to 99"),
+                        )
+                    }
                 }
                 end = num_end;
             }
@@ -66,23 +76,25 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
     let id_span = text.span(start, id_end);
     let number = match &id {
         RulesetId::Number { number } => *number,
-        RulesetId::Named { name, number } => match (state.named_rulesets.get(&name.0).copied(), number) {
-            (Some(old), Some(new)) if old != *new => {
-                state.push(Diagnostic::warning(
-                    Code::BadRuleset,
-                    id_span,
-                    format!("ruleset `{name}` changed value from {old} to {new}"),
-                ));
-                *new
+        RulesetId::Named { name, number } => {
+            match (state.named_rulesets.get(&name.0).copied(), number) {
+                (Some(old), Some(new)) if old != *new => {
+                    state.push(Diagnostic::warning(
+                        Code::BadRuleset,
+                        id_span,
+                        format!("ruleset `{name}` changed value from {old} to {new}"),
+                    ));
+                    *new
+                }
+                (Some(old), _) => old,
+                (None, Some(n)) => *n,
+                (None, None) => {
+                    let n = state.next_named;
+                    state.next_named = state.next_named.saturating_sub(1).max(100);
+                    n
+                }
             }
-            (Some(old), _) => old,
-            (None, Some(n)) => *n,
-            (None, None) => {
-                let n = state.next_named;
-                state.next_named = state.next_named.saturating_sub(1).max(100);
-                n
-            }
-        },
+        }
     };
     if let RulesetId::Named { name, .. } = &id {
         state.named_rulesets.insert(name.0.clone(), number);
@@ -91,7 +103,10 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
         state.push(Diagnostic::warning(
             Code::ReopenedRuleset,
             id_span,
-            format!("ruleset `{}` has multiple definitions; its rules are appended", Text::new(&bytes[start..id_end])),
+            format!(
+                "ruleset `{}` has multiple definitions; its rules are appended",
+                Text::new(&bytes[start..id_end])
+            ),
         ));
     }
     state.in_ruleset = true;
