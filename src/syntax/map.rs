@@ -92,6 +92,10 @@ fn split_spec(spec: &[u8], class: &[u8]) -> (Vec<MapFlag>, Vec<Text>) {
             break;
         }
         let end = word_end(spec, i);
+        if end < i + 2 {
+            // A lone `-` is an argument, not a flag.
+            break;
+        }
         let letter = spec[i + 1] as char;
         let mut value = spec[i + 2..end].to_vec();
         i = end;
@@ -142,6 +146,13 @@ mod tests {
         assert_eq!(flags[0].value.0, b"0");
         assert_eq!(flags[1].value.0, b"1");
         assert_eq!(args.len(), 1);
+    }
+
+    #[test]
+    fn lone_dash_is_an_argument() {
+        let (flags, args) = split_spec(b"- x", b"hash");
+        assert!(flags.is_empty());
+        assert_eq!(args.len(), 2);
     }
 
     #[test]
