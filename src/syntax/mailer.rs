@@ -5,7 +5,7 @@ use super::line_text::LineText;
 use super::macro_text::parse_macro_text;
 use super::state::State;
 use crate::ast::{LineKind, MailerDefinition, MailerField, MailerFieldKind, Text};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Splits `bytes[from..]` into `(key_start, key_end, value_start, value_end)`
 /// fields the way sendmail's `makemailer` does: separators are `,` and
@@ -116,11 +116,11 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
         name_span: text.span(1, name_end),
         fields,
     };
-    check(state, text, &mailer);
+    check(state, &mailer);
     LineKind::Mailer(mailer)
 }
 
-fn check(state: &mut State, text: &LineText, mailer: &MailerDefinition) {
+fn check(state: &mut State, mailer: &MailerDefinition) {
     let name = &mailer.name;
     for (kind, letter) in [(MailerFieldKind::Path, 'P'), (MailerFieldKind::Argv, 'A')] {
         if mailer.field(kind).is_none() {
@@ -134,12 +134,7 @@ fn check(state: &mut State, text: &LineText, mailer: &MailerDefinition) {
             );
         }
     }
-    let _ = text;
-    let legacy = if state.legacy() {
-        Severity::Note
-    } else {
-        Severity::Warning
-    };
+    let legacy = state.dialect_severity();
     let path = mailer.literal(MailerFieldKind::Path);
     if let (Some(path), Some(field)) = (&path, mailer.field(MailerFieldKind::Path)) {
         if path.0.trim_ascii().eq_ignore_ascii_case(b"[TCP]") {

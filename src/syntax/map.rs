@@ -5,7 +5,7 @@ use super::macro_text::parse_macro_text;
 use super::state::State;
 use super::{invalid, skip_space, word_end};
 use crate::ast::{LineKind, MapDeclaration, MapFlag, Text};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::sendmail::map_classes;
 
 pub fn parse(state: &mut State, text: &LineText) -> LineKind {
@@ -44,11 +44,7 @@ pub fn parse(state: &mut State, text: &LineText) -> LineKind {
     let class = &bytes[class_start..class_end];
     let class_span = text.span(class_start, class_end);
     if !map_classes::is_known(class) {
-        let severity = if state.legacy() {
-            Severity::Note
-        } else {
-            Severity::Warning
-        };
+        let severity = state.dialect_severity();
         state.push(Diagnostic::new(
             Code::UnavailableMapClass,
             severity,

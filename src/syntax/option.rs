@@ -219,11 +219,7 @@ fn check_alias_classes(state: &mut State, spec: &OptionSpec, typed: &OptionValue
         if class.is_empty() || class.contains(&b'/') || map_classes::is_known(class) {
             continue;
         }
-        let severity = if state.legacy() {
-            Severity::Note
-        } else {
-            Severity::Warning
-        };
+        let severity = state.dialect_severity();
         state.push(Diagnostic::new(
             Code::BadOptionValue,
             severity,

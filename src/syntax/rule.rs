@@ -5,7 +5,7 @@ use super::line_text::LineText;
 use super::macro_text::parse_macro_text;
 use super::state::State;
 use crate::ast::{LineKind, MacroText, Operator, PieceKind, RewriteRule, Text};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic};
 
 /// sendmail binds at most nine wildcards, `$1`..`$9`.
 pub const MAX_WILDCARDS: usize = 9;
@@ -115,11 +115,9 @@ fn check(state: &mut State, rule: &RewriteRule) {
     for (op, span) in rule.rhs.operators() {
         match op {
             Operator::Positional(n) if *n == 0 || *n as usize > wildcards => {
-                let severity = Severity::Warning;
                 state.push(
-                    Diagnostic::new(
+                    Diagnostic::warning(
                         Code::ReplacementOutOfBounds,
-                        severity,
                         span,
                         format!("replacement ${n} out of bounds"),
                     )

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::macro_text::DollarDialect;
 use crate::ast::{Line, LineKind, MacroName};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::source::Span;
 
 #[derive(Debug)]
@@ -57,6 +57,16 @@ impl State {
     /// that dialect meant them.
     pub fn legacy(&self) -> bool {
         !self.saw_version || self.is_sun()
+    }
+
+    /// The severity of a construct that is valid in a vendor or pre-8.x
+    /// dialect: a dialect note there, a warning in a Berkeley 8.x file.
+    pub fn dialect_severity(&self) -> Severity {
+        if self.legacy() {
+            Severity::Note
+        } else {
+            Severity::Warning
+        }
     }
 
     pub fn is_sun(&self) -> bool {
