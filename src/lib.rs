@@ -7,7 +7,9 @@
 pub mod ast;
 pub mod cli;
 pub mod diagnostics;
+pub mod engine;
 pub mod printer;
 pub mod sendmail;
 pub mod source;
 pub mod syntax;
+pub mod testmode;

@@ -18,6 +18,54 @@ pub enum Command {
     /// Exit status: 0 when no file has an error, 1 when one has, 2 on a
     /// usage or I/O failure. Warnings and dialect notes do not change it.
     Parse(ParseArgs),
+    /// Address test mode: an offline `sendmail -bt` on the emulated engine.
+    ///
+    /// Reads test lines (`3,0 user@host`, `/parse addr`, `/try mailer addr`,
+    /// `=S0`, `$m`, ...) from stdin, or from `-e`, and prints what sendmail
+    /// 8.17 prints. Nothing is sent anywhere, no program is run.
+    /// Exit status: 0, or 2 on a usage or I/O failure.
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The sendmail.cf to load.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The host name sendmail would see (`$j`, `$w`, `$m`, `$=w`).
+    /// Default: this machine's name.
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+
+    /// Directory to read `/etc/mail/...` files (class files, map sources) from.
+    #[arg(long, value_name = "DIR")]
+    pub etc_mail: Option<PathBuf>,
+
+    /// Hosts file for `$[ $]`, `/canon` and the host map (default: localhost only).
+    #[arg(long, value_name = "FILE")]
+    pub hosts: Option<PathBuf>,
+
+    /// Password file for `user` maps (default: none).
+    #[arg(long, value_name = "FILE")]
+    pub passwd: Option<PathBuf>,
+
+    /// Text source for map NAME (`key value` lines, as fed to makemap).
+    #[arg(long = "map", value_name = "NAME=FILE")]
+    pub maps: Vec<String>,
+
+    /// A test line to run instead of reading stdin (repeatable).
+    #[arg(short = 'e', value_name = "LINE")]
+    pub lines: Vec<String>,
+
+    /// Debug flags as for sendmail's `-d` (category 21 is honoured), e.g. `-d21.12`.
+    #[arg(short = 'd', value_name = "FLAGS")]
+    pub debug: Vec<String>,
+
+    /// After each test line, print on stderr which rules fired, where they
+    /// are, and what `$1..$9` were bound to.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 #[derive(Debug, Args)]

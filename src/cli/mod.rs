@@ -2,13 +2,14 @@
 
 mod args;
 mod parse_command;
+mod test_command;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ColorChoice, Command, OutputFormat, ParseArgs};
+pub use args::{Cli, ColorChoice, Command, OutputFormat, ParseArgs, TestArgs};
 
 /// Exit status: everything fine.
 pub const EXIT_OK: u8 = 0;
@@ -30,6 +31,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match &cli.command {
         Command::Parse(args) => parse_command::run(args, out, err),
+        Command::Test(args) => test_command::run(args, out, err),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,171 @@
+//! `cf2postfix test`: address test mode.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use super::args::TestArgs;
+use super::{read_source, EXIT_FAILURE, EXIT_OK};
+use crate::engine::{lossy_text, Environment, Machine, TraceStep};
+use crate::testmode::{Session, BANNER};
+
+fn io_error(message: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
+}
+
+/// Builds the environment the configuration is loaded in.
+pub fn environment(
+    hostname: Option<&str>,
+    etc_mail: Option<&PathBuf>,
+    hosts: Option<&PathBuf>,
+    passwd: Option<&PathBuf>,
+    maps: &[String],
+) -> std::io::Result<Environment> {
+    let hostname = match hostname {
+        Some(h) => h.to_owned(),
+        None => std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "localhost".into()),
+    };
+    let mut env = Environment::new(&hostname);
+    env.etc_mail = etc_mail.cloned();
+    if let Some(path) = hosts {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| io_error(format!("cannot read {}: {e}", path.display())))?;
+        env.hosts = Environment::parse_hosts(&text);
+    }
+    if let Some(path) = passwd {
+        let bytes = std::fs::read(path)
+            .map_err(|e| io_error(format!("cannot read {}: {e}", path.display())))?;
+        env.passwd = Environment::parse_passwd(&bytes);
+    }
+    for spec in maps {
+        let Some((name, file)) = spec.split_once('=') else {
+            return Err(io_error(format!("--map {spec}: expected NAME=FILE")));
+        };
+        env.map_files
+            .insert(name.as_bytes().to_ascii_lowercase(), PathBuf::from(file));
+    }
+    Ok(env)
+}
+
+pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    let source = read_source(&args.file)?;
+    let env = match environment(
+        args.hostname.as_deref(),
+        args.etc_mail.as_ref(),
+        args.hosts.as_ref(),
+        args.passwd.as_ref(),
+        &args.maps,
+    ) {
+        Ok(env) => env,
+        Err(e) => {
+            writeln!(err, "cf2postfix: {e}")?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let parsed = crate::syntax::parse(&source);
+    let mut machine = Machine::load(&source, &parsed.config, env);
+    if args.trace {
+        machine.trace = Some(Vec::new());
+    }
+    for map in machine.maps.iter() {
+        if matches!(map.kind, crate::engine::maps::MapKind::Offline) {
+            writeln!(
+                err,
+                "cf2postfix: map {} (class {}) is not available offline: every lookup is a temporary failure",
+                lossy_text(&map.name),
+                lossy_text(&map.class)
+            )?;
+        }
+    }
+    let mut session = Session::new(machine);
+    for flags in &args.debug {
+        let mut line = b"-d".to_vec();
+        line.extend(flags.as_bytes());
+        session.line(&line);
+        session.machine.take_output();
+    }
+    for message in &session.machine.load_messages {
+        writeln!(out, "{message}")?;
+    }
+    out.write_all(BANNER.as_bytes())?;
+    let run_line = |session: &mut Session,
+                    line: &[u8],
+                    out: &mut dyn Write,
+                    err: &mut dyn Write|
+     -> std::io::Result<()> {
+        for chunk in line.chunks(2047) {
+            session.line(chunk);
+            out.write_all(&session.machine.take_output())?;
+            if let Some(steps) = session.machine.trace.as_mut() {
+                let steps = std::mem::take(steps);
+                write_trace(&session.machine, &steps, err)?;
+            }
+            if session.quit_requested() {
+                break;
+            }
+        }
+        Ok(())
+    };
+    if !args.lines.is_empty() {
+        for line in &args.lines {
+            out.write_all(b"> ")?;
+            run_line(&mut session, line.as_bytes(), out, err)?;
+            if session.quit_requested() {
+                return Ok(EXIT_OK);
+            }
+        }
+        out.write_all(b"> ")?;
+        out.flush()?;
+        return Ok(EXIT_OK);
+    }
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut buffer = Vec::new();
+    loop {
+        out.write_all(b"> ")?;
+        out.flush()?;
+        buffer.clear();
+        if input.read_until(b'\n', &mut buffer)? == 0 {
+            break;
+        }
+        if buffer.last() == Some(&b'\n') {
+            buffer.pop();
+        }
+        run_line(&mut session, &buffer, out, err)?;
+        if session.quit_requested() {
+            break;
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+/// The `--trace` lines for the rules that fired.
+pub fn write_trace(
+    machine: &Machine,
+    steps: &[TraceStep],
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    for step in steps {
+        let name = lossy_text(&machine.rulesets.display_name(step.ruleset));
+        let indent = "  ".repeat(step.depth + 1);
+        let show = |tokens: &[crate::engine::Token]| {
+            let line = crate::engine::print_tokens(tokens, Some(&machine.names));
+            lossy_text(&line).trim().to_owned()
+        };
+        writeln!(
+            err,
+            "{indent}ruleset {name} rule {} ({}:{}): {} -> {}",
+            step.rule,
+            machine.file_name,
+            step.line,
+            show(&step.input),
+            show(&step.output)
+        )?;
+        for b in &step.bindings {
+            writeln!(err, "{indent}    ${} = {}", b.number, show(&b.tokens))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Classes: sets of words, compared without regard to case.
+
+use std::collections::{BTreeSet, HashSet};
+
+/// Class members by class id. Words are kept lower-cased, as sendmail's
+/// symbol table keeps them.
+#[derive(Clone, Debug)]
+pub struct Classes {
+    sets: Vec<HashSet<Box<[u8]>>>,
+}
+
+impl Default for Classes {
+    fn default() -> Self {
+        Classes {
+            sets: vec![HashSet::new(); 256],
+        }
+    }
+}
+
+impl Classes {
+    pub fn add(&mut self, id: u8, word: &[u8]) {
+        if word.is_empty() {
+            return;
+        }
+        self.sets[id as usize].insert(word.to_ascii_lowercase().into_boxed_slice());
+    }
+
+    pub fn contains(&self, id: u8, word: &[u8]) -> bool {
+        let set = &self.sets[id as usize];
+        if set.is_empty() {
+            return false;
+        }
+        if word.iter().any(u8::is_ascii_uppercase) {
+            set.contains(word.to_ascii_lowercase().as_slice())
+        } else {
+            set.contains(word)
+        }
+    }
+
+    /// The members in byte order (sendmail prints hash-table order).
+    pub fn members(&self, id: u8) -> BTreeSet<&[u8]> {
+        self.sets[id as usize].iter().map(|w| &w[..]).collect()
+    }
+
+    pub fn copy(&mut self, from: u8, to: u8) {
+        let words: Vec<Box<[u8]>> = self.sets[from as usize].iter().cloned().collect();
+        self.sets[to as usize].extend(words);
+    }
+}

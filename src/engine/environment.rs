@@ -1,0 +1,127 @@
+//! What the emulator knows about the machine the configuration ran on:
+//! its name, its hosts file, its password file, and where the files that
+//! the configuration names are found. Nothing here reads the real system
+//! unless the caller loaded it from there.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One line of a hosts file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostEntry {
+    pub address: String,
+    /// The canonical name first, then the aliases.
+    pub names: Vec<String>,
+}
+
+/// One line of a passwd file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswdEntry {
+    pub fields: Vec<Vec<u8>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    /// The fully qualified host name (`$j`).
+    pub hostname: String,
+    pub hosts: Vec<HostEntry>,
+    pub passwd: Vec<PasswdEntry>,
+    /// Where `/etc/mail/...` files are looked up instead.
+    pub etc_mail: Option<PathBuf>,
+    /// Files given for maps by name (lower-cased), overriding the K line.
+    pub map_files: BTreeMap<Vec<u8>, PathBuf>,
+}
+
+impl Environment {
+    pub fn new(hostname: &str) -> Self {
+        Environment {
+            hostname: hostname.to_owned(),
+            hosts: vec![
+                HostEntry {
+                    address: "127.0.0.1".into(),
+                    names: vec!["localhost".into()],
+                },
+                HostEntry {
+                    address: "::1".into(),
+                    names: vec!["localhost".into()],
+                },
+            ],
+            ..Environment::default()
+        }
+    }
+
+    /// Reads a hosts file's text.
+    pub fn parse_hosts(text: &str) -> Vec<HostEntry> {
+        let mut entries = Vec::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("");
+            let mut words = line.split_whitespace();
+            let Some(address) = words.next() else {
+                continue;
+            };
+            let names: Vec<String> = words.map(str::to_owned).collect();
+            if !names.is_empty() {
+                entries.push(HostEntry {
+                    address: address.to_owned(),
+                    names,
+                });
+            }
+        }
+        entries
+    }
+
+    pub fn parse_passwd(text: &[u8]) -> Vec<PasswdEntry> {
+        text.split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty() && !l.starts_with(b"#"))
+            .map(|l| PasswdEntry {
+                fields: l.split(|&b| b == b':').map(<[u8]>::to_vec).collect(),
+            })
+            .collect()
+    }
+
+    /// The domain part of the host name (`$m`).
+    pub fn domain(&self) -> Option<&str> {
+        self.hostname.split_once('.').map(|(_, d)| d)
+    }
+
+    /// Where a file the configuration names is read from.
+    pub fn resolve(&self, path: &[u8]) -> PathBuf {
+        let text = String::from_utf8_lossy(path).into_owned();
+        if let Some(dir) = &self.etc_mail {
+            if let Some(rest) = text.strip_prefix("/etc/mail/") {
+                return dir.join(rest);
+            }
+        }
+        PathBuf::from(text)
+    }
+
+    /// The canonical name of a host from the hosts file, as sendmail's
+    /// `files` lookup gives it: the first name of the matching line, with
+    /// the local domain added when it has no dot.
+    pub fn canonical_host(&self, name: &[u8]) -> Option<String> {
+        let name = std::str::from_utf8(name).ok()?;
+        let trimmed = name.strip_suffix('.').unwrap_or(name);
+        let found = |wanted: &str| {
+            self.hosts.iter().find(|e| {
+                e.names.iter().any(|n| n.eq_ignore_ascii_case(wanted))
+                    || e.address.eq_ignore_ascii_case(wanted)
+            })
+        };
+        let entry = found(trimmed).or_else(|| {
+            if trimmed.contains('.') {
+                None
+            } else {
+                let domain = self.domain()?;
+                found(&format!("{trimmed}.{domain}"))
+            }
+        })?;
+        let canonical = entry.names.first()?.clone();
+        if canonical.contains('.') {
+            return Some(canonical);
+        }
+        match self.domain() {
+            Some(domain) => Some(format!("{canonical}.{domain}")),
+            None => Some(canonical),
+        }
+    }
+}

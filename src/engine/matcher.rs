@@ -1,0 +1,228 @@
+//! Left-hand side matching, in sendmail's backtracking order.
+
+use super::expand::EXPAND_BUFFER;
+use super::meta::{
+    MACRODEXPAND, MATCHANY, MATCHCLASS, MATCHNCLASS, MATCHONE, MATCHZANY, MATCHZERO,
+};
+use super::{Machine, Token};
+
+/// One wildcard binding: the pattern position and the tokens it covers
+/// (`first..=last`, empty when `last + 1 == first`).
+#[derive(Clone, Copy, Debug)]
+pub struct Match {
+    pub pattern: usize,
+    pub first: usize,
+    /// One past the last token bound.
+    pub end: usize,
+}
+
+impl Machine {
+    /// Joins tokens as sendmail's `cataddr` does: atoms next to atoms get
+    /// `space` (the `BlankSub` character by default) between them.
+    pub fn join(
+        &self,
+        tokens: &[Token],
+        space: Option<u8>,
+        external: bool,
+        limit: usize,
+    ) -> Vec<u8> {
+        let space = match space {
+            None | Some(0) => self.blank_sub,
+            Some(c) => c,
+        };
+        join_tokens(tokens, space, external, limit, &self.tables.internal)
+    }
+
+    /// Matches `pattern` against `work`; the bindings on success.
+    pub fn match_lhs(&self, pattern: &[Token], work: &[Token]) -> Option<Vec<Match>> {
+        let mut stack: Vec<Match> = Vec::with_capacity(9);
+        let mut p = 0usize;
+        let mut w = 0usize;
+        'forward: loop {
+            while w < work.len() || p < pattern.len() {
+                let mut failed = false;
+                if p >= pattern.len() {
+                    failed = true;
+                } else {
+                    let rp = &pattern[p];
+                    let op = rp.first().copied().unwrap_or(0);
+                    if w >= work.len() && op != MATCHZANY && op != MATCHZERO {
+                        failed = true;
+                    } else {
+                        match op {
+                            MATCHCLASS => {
+                                stack.push(Match {
+                                    pattern: p,
+                                    first: w,
+                                    end: w,
+                                });
+                                match self.extend_class(&mut stack, rp, work) {
+                                    Some(end) => {
+                                        w = end;
+                                    }
+                                    None => failed = true,
+                                }
+                            }
+                            MATCHNCLASS | MATCHONE | MATCHANY => {
+                                if op == MATCHNCLASS
+                                    && self
+                                        .classes
+                                        .contains(rp.get(1).copied().unwrap_or(0), &work[w])
+                                {
+                                    failed = true;
+                                } else {
+                                    stack.push(Match {
+                                        pattern: p,
+                                        first: w,
+                                        end: w + 1,
+                                    });
+                                    w += 1;
+                                }
+                            }
+                            MATCHZANY => stack.push(Match {
+                                pattern: p,
+                                first: w,
+                                end: w,
+                            }),
+                            MATCHZERO => {}
+                            MACRODEXPAND => {
+                                if let Some(value) =
+                                    self.macros.get(rp.get(1).copied().unwrap_or(0))
+                                {
+                                    let value = value.to_vec();
+                                    let start = w;
+                                    let mut v = 0usize;
+                                    while v < value.len() && value[v] != 0 {
+                                        let Some(t) = work.get(w) else {
+                                            failed = true;
+                                            break;
+                                        };
+                                        let n = t.len();
+                                        let candidate = &value[v..(v + n).min(value.len())];
+                                        if candidate.len() < n || !candidate.eq_ignore_ascii_case(t)
+                                        {
+                                            failed = true;
+                                            break;
+                                        }
+                                        v += n;
+                                        w += 1;
+                                    }
+                                    if failed {
+                                        w = start;
+                                    }
+                                }
+                            }
+                            _ => {
+                                if rp.eq_ignore_ascii_case(&work[w]) {
+                                    w += 1;
+                                } else {
+                                    failed = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                if !failed {
+                    p += 1;
+                    continue;
+                }
+                // Back up.
+                loop {
+                    let top = stack.last_mut()?;
+                    let next = top.end;
+                    if next >= work.len() {
+                        stack.pop();
+                        continue;
+                    }
+                    let op = pattern[top.pattern][0];
+                    if op == MATCHANY || op == MATCHZANY {
+                        top.end = next + 1;
+                        w = next + 1;
+                        p = top.pattern + 1;
+                        continue 'forward;
+                    }
+                    if op == MATCHCLASS {
+                        let rp = pattern[top.pattern].clone();
+                        let pat = top.pattern;
+                        if let Some(end) = self.extend_class(&mut stack, &rp, work) {
+                            w = end;
+                            p = pat + 1;
+                            continue 'forward;
+                        }
+                        continue;
+                    }
+                    stack.pop();
+                }
+            }
+            return Some(stack);
+        }
+    }
+
+    /// Grows the class binding on top of the stack one token at a time
+    /// until its joined text is a class member. On failure the binding is
+    /// popped (the caller goes on backing up).
+    fn extend_class(&self, stack: &mut Vec<Match>, rp: &Token, work: &[Token]) -> Option<usize> {
+        let id = rp.get(1).copied().unwrap_or(0);
+        loop {
+            let top = stack.last_mut()?;
+            if top.end >= work.len() {
+                stack.pop();
+                return None;
+            }
+            top.end += 1;
+            let joined = self.join(&work[top.first..top.end], None, true, 2048);
+            if self.classes.contains(id, &joined) {
+                return Some(top.end);
+            }
+        }
+    }
+}
+
+/// `cataddr` over a token slice.
+pub fn join_tokens(
+    tokens: &[Token],
+    space: u8,
+    external: bool,
+    limit: usize,
+    internal_table: &[super::meta::ByteClass; 256],
+) -> Vec<u8> {
+    let _ = EXPAND_BUFFER;
+    let mut out = Vec::new();
+    let mut room = limit as isize - 2;
+    let mut previous_atom = false;
+    for t in tokens {
+        if room <= 0 {
+            break;
+        }
+        let atom = t
+            .first()
+            .is_some_and(|&b| internal_table[b as usize] == super::meta::ByteClass::Atom);
+        if previous_atom && atom && space != 0 {
+            out.push(space);
+            room -= 1;
+            if room <= 0 {
+                break;
+            }
+        }
+        let mut i = 0;
+        while i < t.len() {
+            room -= 1;
+            if room <= 0 {
+                break;
+            }
+            let c = t[i];
+            i += 1;
+            if c == super::meta::METAQUOTE && external && i < t.len() {
+                out.push(t[i]);
+                i += 1;
+            } else {
+                out.push(c);
+            }
+        }
+        if room <= 0 {
+            break;
+        }
+        previous_atom = atom;
+    }
+    out
+}

@@ -1,0 +1,320 @@
+//! An offline emulator of sendmail 8.17's rewrite engine.
+//!
+//! [`Machine::load`] reads a parsed configuration the way sendmail reads its
+//! .cf (macros expanded into rules at read time, the token tables frozen at
+//! the first rule, the same error messages); [`Machine::rewrite`] runs a
+//! ruleset over a token vector with sendmail's matching order, RHS
+//! construction, map lookups, subroutine calls and limits. Everything is
+//! in memory: files named by the configuration are read through an
+//! [`Environment`] given to the loader, and no lookup ever touches the
+//! network or runs a program.
+
+mod address;
+mod classes;
+mod environment;
+mod expand;
+mod load;
+mod macros;
+mod mailer;
+pub mod maps;
+mod matcher;
+pub mod meta;
+mod print;
+mod rewrite;
+mod tokenize;
+mod trace;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+pub use address::{AddressFlags, Parsed, TryResult};
+pub use classes::Classes;
+pub use environment::{Environment, HostEntry};
+pub use expand::{expand, munch, quote_internal, translate};
+pub use macros::{MacroNames, MacroValues};
+pub use mailer::Mailer;
+pub use print::{print_token, print_tokens};
+pub use tokenize::{scan, Scan, ScanOptions, ADDRESS_BUFFER, MAX_ATOM, MAX_NAME};
+pub use trace::{Binding, TraceStep};
+
+use meta::{Table, TokenTables};
+
+/// One token: bytes, possibly with operator bytes.
+pub type Token = Rc<[u8]>;
+
+/// Exit statuses sendmail's rewriting reports (sysexits).
+pub mod status {
+    pub const OK: i32 = 0;
+    pub const USAGE: i32 = 64;
+    pub const DATAERR: i32 = 65;
+    pub const NOUSER: i32 = 67;
+    pub const NOHOST: i32 = 68;
+    pub const UNAVAILABLE: i32 = 69;
+    pub const SOFTWARE: i32 = 70;
+    pub const OSERR: i32 = 71;
+    pub const TEMPFAIL: i32 = 75;
+    pub const CONFIG: i32 = 78;
+}
+
+/// The number of ruleset slots (numbered 0..99, named from 199 down).
+pub const MAX_RULESETS: usize = 200;
+/// How deep `$>` calls may nest.
+pub const MAX_RULE_RECURSION: usize = 50;
+/// How often one rule may fire in a row before sendmail calls it a loop.
+pub const MAX_LOOP: usize = 100;
+/// `$>` calls in one right-hand side.
+pub const MAX_SUBROUTINES: usize = 16;
+/// Wildcards on one left-hand side.
+pub const MAX_MATCH: usize = 9;
+/// `$@` arguments in one map lookup.
+pub const MAX_MAP_ARGS: usize = 10;
+
+/// One rewrite rule after loading.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub lhs: Vec<Token>,
+    pub rhs: Vec<Token>,
+    /// The 1-based line of the `R` line in the configuration.
+    pub line: u32,
+    /// The byte range of the `R` line.
+    pub span: crate::source::Span,
+}
+
+/// The rulesets by number, with names.
+#[derive(Clone, Debug)]
+pub struct Rulesets {
+    rules: Vec<Rc<Vec<Rule>>>,
+    names: Vec<Option<Vec<u8>>>,
+    by_name: BTreeMap<Vec<u8>, usize>,
+    next_named: usize,
+}
+
+impl Default for Rulesets {
+    fn default() -> Self {
+        Rulesets {
+            rules: vec![Rc::new(Vec::new()); MAX_RULESETS],
+            names: vec![None; MAX_RULESETS],
+            by_name: BTreeMap::new(),
+            next_named: MAX_RULESETS,
+        }
+    }
+}
+
+impl Rulesets {
+    pub fn rules(&self, number: usize) -> &Rc<Vec<Rule>> {
+        &self.rules[number]
+    }
+
+    /// The name sendmail prints for a ruleset: its name, or its number.
+    pub fn display_name(&self, number: usize) -> Vec<u8> {
+        match &self.names[number] {
+            Some(name) => name.clone(),
+            None => number.to_string().into_bytes(),
+        }
+    }
+
+    pub fn name(&self, number: usize) -> Option<&[u8]> {
+        self.names[number].as_deref()
+    }
+
+    /// Every ruleset that has a name, by name.
+    pub fn named(&self) -> impl Iterator<Item = (&[u8], usize)> {
+        self.by_name.iter().map(|(k, v)| (k.as_slice(), *v))
+    }
+
+    /// Every ruleset that has rules, in number order.
+    pub fn defined(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..MAX_RULESETS).filter(|&n| !self.rules[n].is_empty())
+    }
+
+    /// sendmail's `strtorwset` in find mode: a number or a known name at
+    /// the start of `text`. Returns the ruleset or the message to print.
+    pub fn find(&self, text: &[u8]) -> Result<usize, String> {
+        let text = trim_start(text);
+        match text.first() {
+            Some(c) if !c.is_ascii() => Err(format!(
+                "invalid ruleset name: \"{}\"",
+                lossy(&text[..text.len().min(20)])
+            )),
+            Some(c) if c.is_ascii_digit() => {
+                let number = leading_number(text);
+                if !(0..(MAX_RULESETS as i64) / 2).contains(&number) {
+                    Err(format!("bad ruleset {number} ({} max)", MAX_RULESETS / 2))
+                } else {
+                    Ok(number as usize)
+                }
+            }
+            _ => {
+                let end = text
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .unwrap_or(text.len());
+                let name = &text[..end];
+                if name.is_empty() || !name[0].is_ascii_alphabetic() {
+                    return Err(format!(
+                        "invalid ruleset name: \"{}\"",
+                        lossy(&text[..text.len().min(20)])
+                    ));
+                }
+                self.by_name.get(name).copied().ok_or_default()
+            }
+        }
+    }
+}
+
+trait OkOrDefault<T> {
+    fn ok_or_default(self) -> Result<T, String>;
+}
+
+impl<T> OkOrDefault<T> for Option<T> {
+    fn ok_or_default(self) -> Result<T, String> {
+        self.ok_or_else(String::new)
+    }
+}
+
+pub fn trim_start(text: &[u8]) -> &[u8] {
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    &text[start..]
+}
+
+/// `strtol(text, 10)` on the leading digits, saturating.
+pub(crate) fn leading_number(text: &[u8]) -> i64 {
+    let text = trim_start(text);
+    let (negative, digits) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let mut n: i64 = 0;
+    for &d in digits.iter().take_while(|d| d.is_ascii_digit()) {
+        n = n.saturating_mul(10).saturating_add(i64::from(d - b'0'));
+    }
+    if negative {
+        -n
+    } else {
+        n
+    }
+}
+
+pub(crate) fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Debug levels of category 21 (rewriting) that the emulator honours.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Debug {
+    pub rewrite: u32,
+}
+
+/// A loaded configuration plus the run-time state sendmail keeps in `-bt`:
+/// macro values, classes, opened maps, and the output produced so far.
+pub struct Machine {
+    pub file_name: String,
+    pub level: u32,
+    pub vendor: Option<Vec<u8>>,
+    pub names: MacroNames,
+    pub macros: MacroValues,
+    pub classes: Classes,
+    pub rulesets: Rulesets,
+    pub mailers: Vec<Mailer>,
+    pub maps: maps::Maps,
+    pub tables: TokenTables,
+    /// `BlankSub`: put between two atoms when tokens are joined.
+    pub blank_sub: u8,
+    pub eight_bit_ok: bool,
+    pub env: Environment,
+    /// Messages printed while loading, as sendmail prints them.
+    pub load_messages: Vec<String>,
+    /// What a `-bt` session would have printed so far.
+    pub out: Vec<u8>,
+    /// Print `input:`/`returns:` lines (address test mode).
+    pub test_mode: bool,
+    pub debug: Debug,
+    /// Rule-by-rule record for `--trace`, when enabled.
+    pub trace: Option<Vec<TraceStep>>,
+    /// The address being processed, for `addr... message` errors.
+    pub(crate) current_to: Option<Vec<u8>>,
+}
+
+impl Machine {
+    /// The table `-bt` input and rule text use at this level.
+    pub fn rule_table(&self) -> Table {
+        if self.level >= 9 {
+            Table::NoComments
+        } else {
+            Table::Internal
+        }
+    }
+
+    pub fn test_input_table(&self) -> Table {
+        if self.level >= 9 {
+            Table::NoComments
+        } else {
+            Table::External
+        }
+    }
+
+    /// Tokenizes `text` as sendmail would for this kind of input.
+    pub fn scan(&self, text: &[u8], table: Table, delimiter: u8, buffer: usize) -> Scan {
+        scan(
+            text,
+            ScanOptions {
+                table: self.tables.get(table),
+                delimiter,
+                ignore: false,
+                buffer,
+                eight_bit_ok: self.eight_bit_ok,
+            },
+        )
+    }
+
+    /// Reports a message the way sendmail's error functions print it in
+    /// address test mode: the SMTP codes dropped, `addr... ` in front of
+    /// user errors about an address.
+    pub(crate) fn error(&mut self, message: &str) {
+        let text = print::error_text(message, self.current_to.as_deref());
+        self.out.extend_from_slice(&text);
+        self.out.push(b'\n');
+    }
+
+    pub fn mailer(&self, name: &[u8]) -> Option<&Mailer> {
+        self.mailers
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Takes what has been printed so far.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+}
+
+pub fn trim(text: &[u8]) -> &[u8] {
+    let text = trim_start(text);
+    let end = text
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    &text[..end]
+}
+
+/// sendmail's `shortenstring` at 203 bytes.
+pub fn shorten(text: &[u8]) -> Vec<u8> {
+    const MAX: usize = 203;
+    if text.len() <= MAX {
+        return text.to_vec();
+    }
+    let keep = (MAX - 3) / 2;
+    let mut out = text[..keep].to_vec();
+    out.extend(b"...");
+    out.extend(&text[text.len() - keep..]);
+    out
+}
+
+/// Bytes as text for messages (invalid UTF-8 replaced).
+pub fn lossy_text(bytes: &[u8]) -> String {
+    lossy(bytes)
+}

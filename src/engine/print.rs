@@ -1,0 +1,200 @@
+//! How sendmail prints tokens in address test mode (`xputs`), and how it
+//! formats its error messages there.
+
+use super::macros::MacroNames;
+use super::meta::{MACRODEXPAND, MACROEXPAND, MATCHCLASS, MATCHNCLASS, MATCHREPL, META_MACROS};
+
+/// One token (or any internal string) as `xputs` shows it.
+pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
+    let name_of = |id: u8| -> Vec<u8> {
+        match names {
+            Some(n) => n.name_of(id),
+            None => vec![id],
+        }
+    };
+    let mut out = Vec::with_capacity(token.len() + 4);
+    let mut i = 0;
+    while i < token.len() {
+        let mut c = token[i];
+        i += 1;
+        if c == 0 {
+            break;
+        }
+        if !c.is_ascii() {
+            if c == MATCHREPL {
+                out.push(b'$');
+                match token.get(i) {
+                    None | Some(0) => continue,
+                    Some(&d) => {
+                        c = d;
+                        i += 1;
+                        print_char(&mut out, c);
+                        continue;
+                    }
+                }
+            }
+            if c == MACROEXPAND || c == MACRODEXPAND {
+                out.push(b'$');
+                if c == MACRODEXPAND {
+                    out.push(b'&');
+                }
+                let Some(&next) = token.get(i) else { continue };
+                if next == 0 {
+                    continue;
+                }
+                let mut id = next;
+                if b"=~&?".contains(&next) {
+                    out.push(next);
+                    i += 1;
+                    match token.get(i) {
+                        Some(&n) => id = n,
+                        None => {
+                            out.push(0);
+                            out.pop();
+                            continue;
+                        }
+                    }
+                }
+                if id & 0x80 != 0 {
+                    out.push(b'{');
+                    out.extend(name_of(id));
+                    out.push(b'}');
+                } else {
+                    out.push(id);
+                }
+                i += 1;
+                continue;
+            }
+            let meta = META_MACROS
+                .iter()
+                .take_while(|(n, _)| *n != 0)
+                .find(|(_, v)| *v == c);
+            if let Some((name, _)) = meta {
+                out.push(b'$');
+                out.push(*name);
+            }
+            if c == MATCHCLASS || c == MATCHNCLASS {
+                if let Some(&id) = token.get(i) {
+                    if id & 0x80 != 0 {
+                        out.push(b'{');
+                        out.extend(name_of(id));
+                        out.push(b'}');
+                        i += 1;
+                    } else if id != 0 {
+                        out.push(id);
+                        i += 1;
+                    }
+                }
+            }
+            if meta.is_some() {
+                continue;
+            }
+            out.extend(b"M-");
+            c &= 0x7F;
+        }
+        print_char(&mut out, c);
+    }
+    out
+}
+
+fn print_char(out: &mut Vec<u8>, c: u8) {
+    if c.is_ascii_graphic() || c == b' ' {
+        out.push(c);
+        return;
+    }
+    let shown = match c {
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        other => other,
+    };
+    if shown.is_ascii_graphic() || shown == b' ' {
+        out.push(b'\\');
+        out.push(shown);
+    } else if !shown.is_ascii() {
+        out.push(b'^');
+        out.push(shown ^ 0x40);
+    }
+}
+
+/// A token vector as `printav` prints it: a space before each token, then
+/// a newline.
+pub fn print_tokens<T: AsRef<[u8]>>(tokens: &[T], names: Option<&MacroNames>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for t in tokens {
+        out.push(b' ');
+        out.extend(print_token(t.as_ref(), names));
+    }
+    out.push(b'\n');
+    out
+}
+
+/// The text sendmail prints for an error in address test mode: the reply
+/// code and enhanced status code are dropped; for the codes that concern
+/// an address (050 250 252 450 550 553) the address comes first.
+pub fn error_text(message: &str, to: Option<&[u8]>) -> Vec<u8> {
+    let bytes = message.as_bytes();
+    let is_code = bytes.len() >= 4
+        && bytes[..3].iter().all(u8::is_ascii_digit)
+        && (bytes[3] == b' ' || bytes[3] == b'-');
+    let (code, mut text) = if is_code {
+        (&message[..3], &message[4..])
+    } else {
+        ("554", message)
+    };
+    if let Some(len) = enhanced_code_len(text.as_bytes()) {
+        if text.as_bytes().get(len) == Some(&b' ') {
+            text = &text[len + 1..];
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(to) = to.filter(|t| !t.is_empty()) {
+        if ["050", "250", "252", "450", "550", "553"].contains(&code) {
+            out.extend(shorten(to).iter().map(|b| b & 0x7F));
+            out.extend(b"... ");
+        }
+    }
+    out.extend(text.bytes().map(|b| b & 0x7F));
+    out
+}
+
+/// The length of an enhanced status code (`5.1.2`) at the start of `text`.
+pub fn enhanced_code_len(text: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    if !matches!(text.first(), Some(b'2' | b'4' | b'5')) || text.get(1) != Some(&b'.') {
+        return None;
+    }
+    i += 2;
+    for part in 0..2 {
+        let start = i;
+        while text.get(i).is_some_and(u8::is_ascii_digit) && i - start < 3 {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        if part == 0 {
+            if text.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    if text.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(i)
+}
+
+/// sendmail's `shortenstring` at 203 bytes: the middle replaced by `...`.
+fn shorten(text: &[u8]) -> Vec<u8> {
+    const MAX: usize = 203;
+    if text.len() <= MAX {
+        return text.to_vec();
+    }
+    let keep = (MAX - 3) / 2;
+    let mut out = text[..keep].to_vec();
+    out.extend(b"...");
+    out.extend(&text[text.len() - keep..]);
+    out
+}

@@ -1,0 +1,397 @@
+//! The ruleset loop, right-hand side construction, lookups and `$>` calls.
+
+use std::rc::Rc;
+
+use super::meta::{
+    Table, CALLSUBR, CANONHOST, CANONNET, CANONUSER, HOSTBEGIN, HOSTEND, LOOKUPBEGIN, LOOKUPEND,
+    MACRODEXPAND, MATCHREPL,
+};
+use super::print::print_tokens;
+use super::tokenize::{ADDRESS_BUFFER, MAX_ATOM};
+use super::trace::{Binding, TraceStep};
+use super::{
+    lossy, status, Machine, Token, MAX_LOOP, MAX_MAP_ARGS, MAX_RULE_RECURSION, MAX_SUBROUTINES,
+};
+
+/// The size of sendmail's map key buffer.
+const MAX_KEY: usize = 1024;
+
+impl Machine {
+    /// Runs ruleset `number` over `work` at nesting `level`, as sendmail's
+    /// `rewrite`. Returns the status.
+    pub fn rewrite(
+        &mut self,
+        work: &mut Vec<Token>,
+        number: usize,
+        level: usize,
+        max_atom: usize,
+    ) -> i32 {
+        let name = self.rulesets.display_name(number);
+        if self.test_mode {
+            self.out
+                .extend(format!("{:<16.16}   input:", lossy(&name)).bytes());
+            let line = print_tokens(work, Some(&self.names));
+            self.out.extend(line);
+        }
+        if level > MAX_RULE_RECURSION {
+            self.error(&format!(
+                "rewrite: excessive recursion (max {MAX_RULE_RECURSION}), ruleset {}",
+                lossy(&name)
+            ));
+            return status::CONFIG;
+        }
+        let level = level + 1;
+        if max_atom == 0 {
+            return status::USAGE;
+        }
+        let rules = Rc::clone(self.rulesets.rules(number));
+        let mut result = status::OK;
+        let mut index = 0usize;
+        let mut loops = 0usize;
+        while index < rules.len() {
+            if work.first().is_some_and(|t| t.first() == Some(&CANONNET)) {
+                break;
+            }
+            let rule = &rules[index];
+            if self.debug.rewrite >= 12 {
+                self.out.extend(b"-----trying rule:");
+                self.out.extend(print_tokens(&rule.lhs, Some(&self.names)));
+            }
+            loops += 1;
+            if loops > MAX_LOOP {
+                self.error(&format!(
+                    "554 5.3.5 Infinite loop in ruleset {}, rule {}",
+                    lossy(&name),
+                    index + 1
+                ));
+                break;
+            }
+            let Some(matches) = self.match_lhs(&rule.lhs, work) else {
+                if self.debug.rewrite >= 10 {
+                    self.out.extend(b"-----rule fails\n");
+                }
+                index += 1;
+                loops = 0;
+                continue;
+            };
+            if self.debug.rewrite >= 12 {
+                self.out.extend(b"-----rule matches:");
+                self.out.extend(print_tokens(&rule.rhs, Some(&self.names)));
+            }
+            let mut rhs = &rule.rhs[..];
+            let mut stop = false;
+            let mut next = index;
+            if let Some(first) = rhs.first().and_then(|t| t.first()) {
+                if *first == CANONUSER {
+                    rhs = &rhs[1..];
+                    next = index + 1;
+                    loops = 0;
+                } else if *first == CANONHOST {
+                    rhs = &rhs[1..];
+                    stop = true;
+                }
+            }
+            let input = self.trace.as_ref().map(|_| work.clone());
+            // Substitute.
+            let mut built: Vec<Token> = Vec::with_capacity(rhs.len() + work.len());
+            for token in rhs {
+                match token.first().copied() {
+                    Some(MATCHREPL) => {
+                        let digit = token.get(1).copied().unwrap_or(b'0');
+                        let slot = usize::from(digit).wrapping_sub(usize::from(b'1'));
+                        let Some(m) = matches.get(slot) else {
+                            self.error(&format!(
+                                "554 5.3.5 rewrite: ruleset {}: replacement ${} out of bounds",
+                                lossy(&name),
+                                digit as char
+                            ));
+                            return status::CONFIG;
+                        };
+                        for t in &work[m.first..m.end] {
+                            if built.len() >= max_atom {
+                                return self.too_long();
+                            }
+                            built.push(Rc::clone(t));
+                        }
+                    }
+                    Some(MACRODEXPAND) => {
+                        if built.len() >= max_atom {
+                            return self.too_long();
+                        }
+                        let id = token.get(1).copied().unwrap_or(0);
+                        let value = self.macros.get(id).map(<[u8]>::to_vec);
+                        if self.debug.rewrite >= 2 {
+                            let shown = value.as_deref().map_or("(NULL)".to_owned(), lossy);
+                            self.out.extend(
+                                format!(
+                                    "rewrite: RHS $&{} => \"{}\"\n",
+                                    lossy(&self.names.name_of(id)),
+                                    shown
+                                )
+                                .bytes(),
+                            );
+                        }
+                        let Some(value) = value.filter(|v| !v.is_empty()) else {
+                            continue;
+                        };
+                        let scan = self.scan(&value, Table::External, 0, ADDRESS_BUFFER);
+                        for e in &scan.errors {
+                            self.error(e);
+                        }
+                        let Some(tokens) = scan.tokens else {
+                            return status::DATAERR;
+                        };
+                        for t in tokens {
+                            built.push(t);
+                            if built.len() >= max_atom {
+                                return self.too_long();
+                            }
+                        }
+                    }
+                    _ => {
+                        if built.len() >= max_atom {
+                            return self.too_long();
+                        }
+                        built.push(Rc::clone(token));
+                    }
+                }
+            }
+            // Lookups.
+            let mut i = 0;
+            while i < built.len() {
+                let open = built[i].first().copied();
+                let (end_token, map_name, key_start) = match open {
+                    Some(HOSTBEGIN) => (HOSTEND, b"host".to_vec(), i + 1),
+                    Some(LOOKUPBEGIN) => match built.get(i + 1) {
+                        Some(n) => (LOOKUPEND, n.to_vec(), i + 2),
+                        None => {
+                            i += 1;
+                            continue;
+                        }
+                    },
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                let exists = self.maps.exists(&map_name);
+                if !exists {
+                    self.error(&format!(
+                        "554 5.3.0 rewrite: map {} not found",
+                        lossy(&map_name)
+                    ));
+                }
+                let mut j = key_start;
+                let mut key_end = None;
+                let mut args: Vec<Vec<u8>> = Vec::new();
+                let mut arg_start: Option<usize> = None;
+                let mut default: Option<(usize, usize)> = None;
+                let mut default_start: Option<usize> = None;
+                while j < built.len() && built[j].first() != Some(&end_token) {
+                    let t = built[j].first().copied();
+                    if t == Some(CANONHOST) || t == Some(CANONUSER) {
+                        if key_end.is_none() {
+                            key_end = Some(j);
+                        }
+                        if let Some(s) = arg_start.take() {
+                            if args.len() < MAX_MAP_ARGS - 1 {
+                                args.push(self.join(&built[s..j], Some(0), true, ADDRESS_BUFFER));
+                            }
+                        }
+                        if let Some(s) = default_start.take() {
+                            default = Some((s, j));
+                        }
+                        if t == Some(CANONHOST) {
+                            arg_start = Some(j + 1);
+                        } else {
+                            default_start = Some(j + 1);
+                        }
+                    }
+                    j += 1;
+                }
+                let close = j;
+                let key_end = key_end.unwrap_or(close);
+                if let Some(s) = arg_start {
+                    if args.len() < MAX_MAP_ARGS - 1 {
+                        args.push(self.join(&built[s..close], Some(0), true, ADDRESS_BUFFER));
+                    }
+                }
+                if let Some(s) = default_start {
+                    default = Some((s, close));
+                }
+                let space = self.maps.space_sub(&map_name);
+                let key_tokens: Vec<Token> = built[key_start..key_end.max(key_start)].to_vec();
+                let key = self.join(&key_tokens, space, true, MAX_KEY);
+                let (found, st) = if exists {
+                    self.map_lookup(&map_name, &key, &args)
+                } else {
+                    (None, status::OK)
+                };
+                if st == status::TEMPFAIL && !self.maps.no_defer(&map_name) {
+                    result = status::TEMPFAIL;
+                }
+                let replacement: Vec<Token> = match (&found, default) {
+                    (Some(v), _) if v.is_empty() => Vec::new(),
+                    (Some(v), _) => {
+                        let scan = self.scan(v, Table::External, 0, ADDRESS_BUFFER);
+                        for e in &scan.errors {
+                            self.error(e);
+                        }
+                        match scan.tokens {
+                            Some(t) => t,
+                            None => return status::DATAERR,
+                        }
+                    }
+                    (None, Some((s, e))) => {
+                        let text = self.join(&built[s..e], Some(0), false, MAX_KEY);
+                        if text.is_empty() {
+                            Vec::new()
+                        } else {
+                            let scan = self.scan(&text, Table::Internal, 0, ADDRESS_BUFFER);
+                            for e in &scan.errors {
+                                self.error(e);
+                            }
+                            match scan.tokens {
+                                Some(t) => t,
+                                None => return status::DATAERR,
+                            }
+                        }
+                    }
+                    (None, None) => key_tokens,
+                };
+                let after = if close < built.len() {
+                    close + 1
+                } else {
+                    close
+                };
+                let tail: Vec<Token> = built.split_off(after);
+                built.truncate(i);
+                let placed = replacement.len();
+                for t in replacement {
+                    built.push(t);
+                    if built.len() >= max_atom {
+                        return self.too_long();
+                    }
+                }
+                for t in tail {
+                    built.push(t);
+                    if built.len() >= max_atom {
+                        return self.too_long();
+                    }
+                }
+                i += placed;
+            }
+            // Subroutine calls.
+            let call = self.call_subroutines(&mut built, level);
+            if result == status::OK || call == status::TEMPFAIL {
+                result = call;
+            }
+            if let (Some(steps), Some(input)) = (self.trace.as_mut(), input) {
+                steps.push(TraceStep {
+                    ruleset: number,
+                    rule: index + 1,
+                    line: rule.line,
+                    depth: level - 1,
+                    bindings: matches
+                        .iter()
+                        .enumerate()
+                        .map(|(k, m)| Binding {
+                            number: k + 1,
+                            tokens: input[m.first..m.end].to_vec(),
+                        })
+                        .collect(),
+                    input,
+                    output: built.clone(),
+                });
+            }
+            *work = built;
+            if self.debug.rewrite >= 4 {
+                self.out.extend(b"rewritten as:");
+                self.out.extend(print_tokens(work, Some(&self.names)));
+            }
+            if stop {
+                break;
+            }
+            index = next;
+        }
+        if self.test_mode {
+            self.out
+                .extend(format!("{:<16.16} returns:", lossy(&name)).bytes());
+            let line = print_tokens(work, Some(&self.names));
+            self.out.extend(line);
+        }
+        result
+    }
+
+    fn too_long(&mut self) -> i32 {
+        self.error("554 5.3.0 rewrite: expansion too long");
+        status::DATAERR
+    }
+
+    /// sendmail's `callsubr`: every `$> name` collected left to right,
+    /// then called right to left, each on the rest of the vector.
+    fn call_subroutines(&mut self, work: &mut Vec<Token>, level: usize) -> i32 {
+        let mut calls: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < work.len() {
+            if work[i].first() == Some(&CALLSUBR) && i + 1 < work.len() {
+                let mut name = work[i + 1].to_vec();
+                strip_quotes(&mut name);
+                let found = self.rulesets.find(&name);
+                let number = match found {
+                    Ok(n) => n,
+                    Err(message) => {
+                        if !message.is_empty() {
+                            self.error(&message);
+                        }
+                        self.error(&format!("554 5.3.5 Unknown ruleset {}", lossy(&name)));
+                        return status::CONFIG;
+                    }
+                };
+                if self.rulesets.rules(number).is_empty() {
+                    work.drain(i..i + 2);
+                    continue;
+                }
+                if calls.len() + 1 >= MAX_SUBROUTINES {
+                    self.error(&format!(
+                        "554 5.3.0 Too many subroutine calls ({MAX_SUBROUTINES} max)"
+                    ));
+                    return status::CONFIG;
+                }
+                calls.push((number, i));
+            }
+            i += 1;
+        }
+        let mut result = status::OK;
+        for &(number, at) in calls.iter().rev() {
+            work.drain(at..at + 2);
+            let mut rest = work.split_off(at);
+            let st = self.rewrite(&mut rest, number, level, MAX_ATOM.saturating_sub(at));
+            work.extend(rest);
+            if st != status::OK && st != status::TEMPFAIL {
+                return st;
+            }
+            if result == status::OK || st == status::TEMPFAIL {
+                result = st;
+            }
+        }
+        result
+    }
+}
+
+/// sendmail's `stripquotes`: removes unescaped double quotes.
+pub fn strip_quotes(text: &mut Vec<u8>) {
+    let mut out = Vec::with_capacity(text.len());
+    let mut backslash = false;
+    for &c in text.iter() {
+        if backslash {
+            backslash = false;
+        } else if c == b'\\' {
+            backslash = true;
+        } else if c == b'"' {
+            continue;
+        }
+        out.push(c);
+    }
+    *text = out;
+}
