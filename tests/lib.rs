@@ -8,6 +8,8 @@ mod cli;
 mod corpus;
 /// Against the real sendmail: the same lines get diagnostics.
 mod differential;
+/// The rewrite engine against the real sendmail -bt.
+mod engine_differential;
 /// Every example under examples/: AST snapshots, clean parse.
 mod examples;
 /// Random bytes and mutated corpus slices never panic or hang.

@@ -50,6 +50,10 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILE")]
     pub passwd: Option<PathBuf>,
 
+    /// Group file for mailer `U=user:group` fields (default: none).
+    #[arg(long, value_name = "FILE")]
+    pub group: Option<PathBuf>,
+
     /// Text source for map NAME (`key value` lines, as fed to makemap).
     #[arg(long = "map", value_name = "NAME=FILE")]
     pub maps: Vec<String>,

@@ -18,6 +18,7 @@ pub fn environment(
     etc_mail: Option<&PathBuf>,
     hosts: Option<&PathBuf>,
     passwd: Option<&PathBuf>,
+    group: Option<&PathBuf>,
     maps: &[String],
 ) -> std::io::Result<Environment> {
     let hostname = match hostname {
@@ -38,6 +39,11 @@ pub fn environment(
             .map_err(|e| io_error(format!("cannot read {}: {e}", path.display())))?;
         env.passwd = Environment::parse_passwd(&bytes);
     }
+    if let Some(path) = group {
+        let bytes = std::fs::read(path)
+            .map_err(|e| io_error(format!("cannot read {}: {e}", path.display())))?;
+        env.groups = Environment::parse_passwd(&bytes);
+    }
     for spec in maps {
         let Some((name, file)) = spec.split_once('=') else {
             return Err(io_error(format!("--map {spec}: expected NAME=FILE")));
@@ -55,6 +61,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
         args.etc_mail.as_ref(),
         args.hosts.as_ref(),
         args.passwd.as_ref(),
+        args.group.as_ref(),
         &args.maps,
     ) {
         Ok(env) => env,

@@ -51,13 +51,49 @@ impl Machine {
                 return trim_end(out);
             }
         }
-        if let Some(open) = address.iter().position(|&b| b == b'(') {
-            let mut out = g.to_vec();
-            out.push(b' ');
-            out.extend(&address[open..]);
-            return trim_end(out);
+        // Comments outside quotes follow the address, each after a space.
+        let mut out = g.to_vec();
+        let mut depth = 0usize;
+        let mut quoted = false;
+        let mut backslash = false;
+        for &c in address {
+            if backslash {
+                backslash = false;
+                if depth > 0 {
+                    out.push(c);
+                }
+                continue;
+            }
+            match c {
+                b'\\' => {
+                    backslash = true;
+                    if depth > 0 {
+                        out.push(c);
+                    }
+                    continue;
+                }
+                b'"' if depth == 0 => quoted = !quoted,
+                b'(' if !quoted => {
+                    if depth == 0 {
+                        out.extend(b" (");
+                    } else {
+                        out.push(c);
+                    }
+                    depth += 1;
+                    continue;
+                }
+                b')' if !quoted && depth > 0 => {
+                    depth -= 1;
+                    out.push(b')');
+                    continue;
+                }
+                _ => {}
+            }
+            if depth > 0 {
+                out.push(c);
+            }
         }
-        g.to_vec()
+        out
     }
 
     /// `/parse`: rulesets 3 and 0, then the triple. The error message or
@@ -77,9 +113,12 @@ impl Machine {
             ));
             return None;
         }
-        self.rewrite(&mut work, 3, 0, MAX_ATOM);
-        self.rewrite(&mut work, 0, 0, MAX_ATOM);
+        let mut queue_up = self.rewrite(&mut work, 3, 0, MAX_ATOM) == status::TEMPFAIL;
+        queue_up |= self.rewrite(&mut work, 0, 0, MAX_ATOM) == status::TEMPFAIL;
         let parsed = self.build_address(work, flags);
+        if queue_up && parsed.mailer != ERROR_MAILER {
+            self.error("050 Transient parse error -- message queued for future delivery");
+        }
         self.current_to = None;
         Some(parsed)
     }

@@ -26,6 +26,8 @@ pub struct Environment {
     pub hostname: String,
     pub hosts: Vec<HostEntry>,
     pub passwd: Vec<PasswdEntry>,
+    /// Lines of a group file, in the same shape.
+    pub groups: Vec<PasswdEntry>,
     /// Where `/etc/mail/...` files are looked up instead.
     pub etc_mail: Option<PathBuf>,
     /// Files given for maps by name (lower-cased), overriding the K line.
@@ -79,6 +81,19 @@ impl Environment {
             .collect()
     }
 
+    /// uid and gid of a user in the passwd file.
+    pub fn user_ids(&self, name: &[u8]) -> Option<(i64, i64)> {
+        let e = self.passwd.iter().find(|e| e.fields.first().is_some_and(|n| n == name))?;
+        let num = |i: usize| -> Option<i64> { std::str::from_utf8(e.fields.get(i)?).ok()?.parse().ok() };
+        Some((num(2)?, num(3)?))
+    }
+
+    /// gid of a group in the group file.
+    pub fn group_id(&self, name: &[u8]) -> Option<i64> {
+        let e = self.groups.iter().find(|e| e.fields.first().is_some_and(|n| n == name))?;
+        std::str::from_utf8(e.fields.get(2)?).ok()?.parse().ok()
+    }
+
     /// The domain part of the host name (`$m`).
     pub fn domain(&self) -> Option<&str> {
         self.hostname.split_once('.').map(|(_, d)| d)
@@ -100,6 +115,12 @@ impl Environment {
     /// the local domain added when it has no dot.
     pub fn canonical_host(&self, name: &[u8]) -> Option<String> {
         let name = std::str::from_utf8(name).ok()?;
+        if let Some(literal) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+            // An address literal: the name the hosts file gives it, as is.
+            let address = literal.strip_prefix("IPv6:").unwrap_or(literal);
+            let entry = self.hosts.iter().find(|e| e.address.eq_ignore_ascii_case(address))?;
+            return entry.names.first().cloned();
+        }
         let trimmed = name.strip_suffix('.').unwrap_or(name);
         let found = |wanted: &str| {
             self.hosts.iter().find(|e| {

@@ -143,7 +143,7 @@ impl Machine {
         classes.add(b'w', host.as_bytes());
         classes.add(b'k', host.as_bytes());
         let mut rulesets = Rulesets::default();
-        let mailers = Mailer::builtins(&mut rulesets);
+        let mailers = Mailer::builtins(&mut rulesets, &env);
         let machine = Machine {
             file_name: file.name().to_owned(),
             level: 0,
@@ -297,7 +297,7 @@ impl Loader<'_> {
                 let raw = self.translate(&text, n);
                 let mut errors = Vec::new();
                 let level = self.machine.level;
-                let built = Mailer::build(&raw, level, &mut self.machine.rulesets, &mut errors);
+                let built = Mailer::build(&raw, level, &mut self.machine.rulesets, &self.machine.env, &mut errors);
                 for e in errors {
                     self.complain(n, &e);
                 }
@@ -553,6 +553,22 @@ impl Loader<'_> {
         }
         if !self.frozen {
             self.freeze_tables();
+        }
+        // What sendmail's main() does to the built-in mailers after reading.
+        let level = self.machine.level;
+        for mailer in &mut self.machine.mailers {
+            let name = mailer.name.to_ascii_lowercase();
+            let flags: &[u8] = match (name.as_slice(), level < 6, level < 7) {
+                (b"local", true, _) => b"Aw5:|/@q",
+                (b"local", false, true) => b"q",
+                (b"prog" | b"*file*", true, _) => b"oq",
+                (b"prog" | b"*file*", false, true) => b"q",
+                _ => b"",
+            };
+            mailer.flags.extend(flags.iter().copied());
+            if name == b"prog" || name == b"*file*" {
+                mailer.flags.remove(&b'm');
+            }
         }
         let _ = EXPAND_BUFFER;
         self.machine

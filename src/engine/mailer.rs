@@ -66,6 +66,7 @@ impl Mailer {
         text: &[u8],
         level: u32,
         rulesets: &mut Rulesets,
+        env: &super::Environment,
         errors: &mut Vec<String>,
     ) -> Option<Mailer> {
         let name_end = text
@@ -117,7 +118,7 @@ impl Mailer {
             }
             let value = munch(&rest[..end]);
             rest = &rest[end..];
-            m.set_field(code, &value, rulesets, errors);
+            m.set_field(code, &value, rulesets, env, errors);
         }
         if m.argv.is_empty() {
             errors.push(format!("A= needed for mailer {}", super::lossy(name)));
@@ -168,6 +169,7 @@ impl Mailer {
         code: u8,
         value: &[u8],
         rulesets: &mut Rulesets,
+        env: &super::Environment,
         errors: &mut Vec<String>,
     ) {
         let number = super::leading_number;
@@ -241,10 +243,22 @@ impl Mailer {
             }
             b'U' => {
                 let text = super::trim_start(value);
-                if text.first().is_some_and(u8::is_ascii_digit) {
-                    self.uid = number(text);
-                    if let Some(colon) = text.iter().position(|&b| b == b':') {
-                        self.gid = number(&text[colon + 1..]);
+                let (user, group) = match text.iter().position(|&b| b == b':') {
+                    Some(c) => (&text[..c], Some(super::trim_start(&text[c + 1..]))),
+                    None => (text, None),
+                };
+                let user = super::trim(user);
+                if user.first().is_some_and(u8::is_ascii_digit) {
+                    self.uid = number(user);
+                } else if let Some((uid, gid)) = env.user_ids(user) {
+                    self.uid = uid;
+                    self.gid = gid;
+                }
+                if let Some(group) = group.map(super::trim).filter(|g| !g.is_empty()) {
+                    if group[0].is_ascii_digit() {
+                        self.gid = number(group);
+                    } else if let Some(gid) = env.group_id(group) {
+                        self.gid = gid;
                     }
                 }
             }
@@ -258,7 +272,7 @@ impl Mailer {
     }
 
     /// The built-in mailers sendmail defines before reading the file.
-    pub fn builtins(rulesets: &mut Rulesets) -> Vec<Mailer> {
+    pub fn builtins(rulesets: &mut Rulesets, env: &super::Environment) -> Vec<Mailer> {
         let mut errors = Vec::new();
         let defs: [&[u8]; 3] = [
             b"prog, P=/bin/sh, F=lsouDq9, T=X-Unix/X-Unix/X-Unix, A=sh -c \x81u",
@@ -266,7 +280,7 @@ impl Mailer {
             b"*include*, P=/dev/null, F=su, A=INCLUDE \x81u",
         ];
         defs.iter()
-            .filter_map(|d| Mailer::build(d, 10, rulesets, &mut errors))
+            .filter_map(|d| Mailer::build(d, 10, rulesets, env, &mut errors))
             .collect()
     }
 

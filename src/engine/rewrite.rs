@@ -68,7 +68,7 @@ impl Machine {
             }
             let Some(matches) = self.match_lhs(&rule.lhs, work) else {
                 if self.debug.rewrite >= 10 {
-                    self.out.extend(b"-----rule fails\n");
+                    self.out.extend(b"----- rule fails\n");
                 }
                 index += 1;
                 loops = 0;
@@ -124,7 +124,7 @@ impl Machine {
                             let shown = value.as_deref().map_or("(NULL)".to_owned(), lossy);
                             self.out.extend(
                                 format!(
-                                    "rewrite: RHS $&{} => \"{}\"\n",
+                                    "rewrite: RHS $&{{{}}} => \"{}\"\n",
                                     lossy(&self.names.name_of(id)),
                                     shown
                                 )

@@ -510,7 +510,7 @@ impl Session {
             let _ = t;
             self.machine.error(&format!(
                 "553 5.1.0 Address \"{}\" too long (255 bytes max)",
-                lossy(&crate::engine::shorten(address))
+                lossy(&address[..255])
             ));
             return false;
         }
