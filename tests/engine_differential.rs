@@ -105,7 +105,7 @@ fn answers(output: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// A probe set for one configuration, derived from what it contains.
-pub fn probe_lines(cf: &Path) -> Vec<String> {
+pub fn probe_lines(cf: &Path, etc_mail: Option<&Path>) -> Vec<String> {
     let bytes = std::fs::read(cf).unwrap_or_default();
     let file = SourceFile::new(cf.display().to_string(), bytes);
     let parsed = cf2postfix::syntax::parse(&file);
@@ -201,7 +201,33 @@ pub fn probe_lines(cf: &Path) -> Vec<String> {
     );
     addresses.push(format!("{}@example.com", "x".repeat(240)));
     addresses.push(format!("{}@example.com", "y".repeat(300)));
-    let mut lines: Vec<String> = Vec::new();
+    // Keys of the maps whose text sources are at hand.
+    let mut map_lines = Vec::new();
+    if let Some(dir) = etc_mail {
+        for map in machine.maps.iter() {
+            let Some(file) = &map.file else { continue };
+            let file = String::from_utf8_lossy(file).into_owned();
+            let Some(rest) = file.strip_prefix("/etc/mail/") else { continue };
+            let rest = rest.strip_suffix(".db").unwrap_or(rest);
+            let Ok(text) = std::fs::read_to_string(dir.join(rest)) else { continue };
+            let name = String::from_utf8_lossy(&map.name).into_owned();
+            for line in text.lines().filter(|l| !l.starts_with('#')).take(30) {
+                let Some(key) = line.split_whitespace().next() else { continue };
+                map_lines.push(format!("/map {name} {key}"));
+                let key = key.split_once(':').map_or(key, |(_, k)| k);
+                if key.contains('@') {
+                    addresses.push(key.to_owned());
+                    if let Some(domain) = key.rsplit_once('@').map(|(_, d)| d) {
+                        addresses.push(format!("someone@{domain}"));
+                    }
+                } else if !key.is_empty() {
+                    addresses.push(format!("user@{}", key.trim_start_matches('.')));
+                    addresses.push(format!("user@sub.{}", key.trim_start_matches('.')));
+                }
+            }
+        }
+    }
+    let mut lines: Vec<String> = map_lines;
     for a in &addresses {
         lines.push(format!("3,0 {a}"));
     }
@@ -232,7 +258,7 @@ pub fn probe_lines(cf: &Path) -> Vec<String> {
 
 /// Compares one configuration; returns (agreeing commands, all commands, report).
 fn compare(cf: &Path, etc_mail: Option<&Path>) -> (usize, usize, Vec<String>) {
-    let lines = probe_lines(cf);
+    let lines = probe_lines(cf, etc_mail);
     let input = lines.join("\n") + "\n";
     let theirs = answers(&oracle(cf, etc_mail, &input));
     let ours = answers(&emulate(cf, etc_mail, &input));

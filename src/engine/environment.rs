@@ -125,7 +125,6 @@ impl Environment {
         let found = |wanted: &str| {
             self.hosts.iter().find(|e| {
                 e.names.iter().any(|n| n.eq_ignore_ascii_case(wanted))
-                    || e.address.eq_ignore_ascii_case(wanted)
             })
         };
         let entry = found(trimmed).or_else(|| {

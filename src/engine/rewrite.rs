@@ -349,6 +349,10 @@ impl Machine {
                     }
                 };
                 if self.rulesets.rules(number).is_empty() {
+                    if self.debug.rewrite >= 3 {
+                        self.out
+                            .extend(format!("-----skip subr {} ({number})\n", lossy(&name)).bytes());
+                    }
                     work.drain(i..i + 2);
                     continue;
                 }
