@@ -101,7 +101,10 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
                     out: &mut dyn Write,
                     err: &mut dyn Write|
      -> std::io::Result<()> {
-        for chunk in line.chunks(2047) {
+        for (i, chunk) in crate::testmode::reads(line).into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"> ")?;
+            }
             session.line(chunk);
             out.write_all(&session.machine.take_output())?;
             if let Some(steps) = session.machine.trace.as_mut() {

@@ -539,8 +539,9 @@ impl Session {
             lines.pop();
         }
         for raw in lines {
-            out.extend(b"> ");
-            for chunk in raw.chunks(2047) {
+            for (i, chunk) in reads(raw).into_iter().enumerate() {
+                let _ = i;
+                out.extend(b"> ");
                 self.line(chunk);
                 out.extend(self.machine.take_output());
                 if self.quit {
@@ -550,6 +551,23 @@ impl Session {
         }
         out.extend(b"> ");
         out
+    }
+}
+
+/// The pieces sendmail's 2048-byte line buffer reads a long input line
+/// in: 2047 bytes at a time, the newline counting as a byte.
+pub fn reads(line: &[u8]) -> Vec<&[u8]> {
+    const READ: usize = 2047;
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    loop {
+        let rest = line.len() - start;
+        if rest < READ {
+            pieces.push(&line[start..]);
+            return pieces;
+        }
+        pieces.push(&line[start..start + READ]);
+        start += READ;
     }
 }
 

@@ -1,0 +1,225 @@
+//! The engine at its limits, against the real sendmail: loops, deep
+//! recursion, too many calls, overlong expansions and inputs, broken
+//! input. Every answer must be byte for byte sendmail's.
+
+use std::path::Path;
+
+use crate::engine_differential::emulate;
+use crate::support::{self, TempDir};
+
+/// A configuration written to hit every limit of the rewriting engine.
+const LIMITS_CF: &str = "V10/Berkeley
+O BlankSub=.
+O OperatorChars=.:%@!^/[]+
+DXvalue-of-x
+DMab
+CW a a.b foo.bar
+Kdq dequote
+Kar arith
+Kmac macro
+Kre regex -a@MATCH ^[0-9]+$
+Kre3 regex -s2,1 ^([a-z]+)@([a-z]+)$
+Kseq sequence dq nomap
+Mlocal, P=/bin/true, F=lsDFMAw5:/|@q, S=0, R=0, A=mail $u
+Mprog, P=/bin/sh, F=lsDFMoqeu9, S=0, R=0, D=$z:/, A=sh -c $h
+Stok
+R$*\t$@ $1
+Slazy
+R$* . $*\t$: < $1 > < $2 >
+Sclass
+R$=W x $*\t$@ <$1> <$2>
+R$=W\t$@ whole <$1>
+Snotclass
+R$~W\t$@ not <$1>
+Sdefer
+R$* $&X $*\t$@ <$1> <$2>
+Rq $&M\t$@ split-macro
+Rr $&Z\t$@ empty-macro
+Sloop
+R$*\t$1
+Sorder
+R$* + $*\t$: $>A $1 + $>B $2
+SA
+R$*\t$@ A( $1 )
+SB
+R$*\t$@ B( $1 )
+Sstop
+R$*\t$: $>res $1
+R$*\t$@ notreached
+Sres
+R$*\t$@ $# local $: $1
+Sprefix
+R$+\t$@ $: $1
+Smaps
+Ra $*\t$@ $(dq $1 $)
+Rb $*\t$@ $(nomap $1 $)
+Rc $*\t$@ $(ar + $@ 3 $@ 4 $)
+Rd $*\t$@ $(mac {Foo} $@ $1 $) $&{Foo}
+Re $*\t$@ $(dq $1 $: foo bar $)
+Rf $*\t$@ <$(re $1 $)> <$(re3 $1 $)>
+Rg $*\t$@ $(ar / $@ 1 $@ 0 $: divzero $)
+Rh $*\t$@ $[ $1 $]
+Ri $*\t$@ $(seq $1 $)
+Sempty
+R$*\t$:
+R$@\t$@ was-empty
+Sgrow
+R$*\t$1 $1
+Srecurse
+R$*\t$@ $>recurse x $1
+Smany
+R$*\t$: $>A $>A $>A $>A $>A $>A $>A $>A $>A $>A $>A $>A $>A $>A $>A $>A $1
+Sbounds
+R$- $-\t$@ $3
+Sunknown
+R$*\t$@ $>nosuch $1
+Semptycall
+R$*\t$@ $>hollow $1
+Shollow
+Sbacktrack
+R$+ @ $+ @ $+\t$@ <$1> <$2> <$3>
+R$* $* x\t$@ <$1> <$2>
+R$+ $- x\t$@ <$1> <$2>
+";
+
+fn limits_input() -> String {
+    let many = "t ".repeat(600);
+    let long_value = "w ".repeat(1100);
+    [
+        "tok Joe (Smith) <joe@Example.COM>, \"a b\"@c",
+        "tok \"unbalanced",
+        "tok (open comment",
+        "tok close) paren",
+        "tok <open angle",
+        "tok close> angle",
+        "tok a\\@b c\\!d",
+        "tok j\u{f6}e",
+        "lazy a.b.c",
+        "class a.b x y",
+        "class FOO bar",
+        "notclass a",
+        "notclass zz",
+        "defer p value-of-x q",
+        "defer q a b",
+        "defer r",
+        "defer r s",
+        "loop z",
+        "order x + y",
+        "stop q",
+        "prefix a b",
+        "maps a \"x y\"",
+        "maps a \"xy\"",
+        "maps b key",
+        "maps c",
+        "maps d hello",
+        "maps e plain",
+        "maps f 123",
+        "maps f ab@cd",
+        "maps g",
+        "maps h localhost",
+        "maps h nosuchhost",
+        "maps i \"quoted\"",
+        "empty q",
+        "grow a",
+        "recurse a",
+        "many a",
+        "bounds a b",
+        "unknown a",
+        "emptycall a",
+        "backtrack a @ b @ c @ d",
+        "backtrack a b x",
+        "backtrack a b c x",
+        "stop,tok q",
+        "nosuch,tok q",
+        "150 q",
+        "tok,lazy,class a.b",
+        "=Sclass",
+        "=Smaps",
+        "=Snosuch",
+        "$M",
+        "$X",
+        "${Foo}",
+        "/map dq \"quoted\"",
+        "/map ar x",
+        "/map nosuch x",
+        "/map dq",
+        "/try local user",
+        "/try nosuchmailer user",
+        "/parse user",
+        "/parse \"Joe\" <joe@example.com>",
+        "/tryflags HS",
+        "/try local user",
+        "/quit-not",
+        "=X",
+        ".Z",
+        "-x",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain([
+        format!("tok {many}"),
+        format!(".DL {long_value}"),
+        "defer $&L".to_owned(),
+        format!("tok {}", "z".repeat(300)),
+        "-d21.12".to_owned(),
+        "backtrack a b x".to_owned(),
+        "-d21.4".to_owned(),
+        "order x + y".to_owned(),
+        "-d21.0".to_owned(),
+        "/quit".to_owned(),
+        "tok after quit".to_owned(),
+    ])
+    .collect::<Vec<_>>()
+    .join("\n")
+        + "\n"
+}
+
+#[test]
+fn limits_and_errors_match_sendmail() {
+    if !support::sendmail_available() {
+        support::skip("real sendmail not installed; engine limits not compared");
+        return;
+    }
+    let scratch = TempDir::new("engine-limits");
+    let cf = scratch.0.join("limits.cf");
+    std::fs::write(&cf, LIMITS_CF).expect("write cf");
+    let input = limits_input();
+    let theirs = oracle_stdout(&cf, &input);
+    let ours = emulate(&cf, None, &input);
+    let after_banner = |out: &[u8]| -> String {
+        let text = String::from_utf8_lossy(out).into_owned();
+        text.split_once("Enter <ruleset> <address>\n")
+            .map(|(_, rest)| rest.to_owned())
+            .unwrap_or(text)
+    };
+    let (theirs, ours) = (after_banner(&theirs), after_banner(&ours));
+    if theirs != ours {
+        let _ = std::fs::write(support::project_dir().join("target/limits.sendmail"), &theirs);
+        let _ = std::fs::write(support::project_dir().join("target/limits.ours"), &ours);
+        let diff: Vec<String> = theirs
+            .lines()
+            .zip(ours.lines())
+            .filter(|(a, b)| a != b)
+            .take(10)
+            .map(|(a, b)| format!("sendmail:    {a}\ncf2postfix:  {b}"))
+            .collect();
+        panic!("output differs from sendmail:\n{}", diff.join("\n"));
+    }
+}
+
+fn oracle_stdout(cf: &Path, input: &str) -> Vec<u8> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(support::oracle_script("sendmail-bt"))
+        .arg(cf)
+        .env("ORACLE_HOSTNAME", "oracle.example.com")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("oracle starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child.wait_with_output().expect("oracle runs").stdout
+}
