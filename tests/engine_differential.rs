@@ -152,7 +152,14 @@ pub fn probe_lines(cf: &Path, etc_mail: Option<&Path>) -> Vec<String> {
     }
     domains.sort();
     domains.dedup();
-    let users = ["user", "root", "postmaster", "MAILER-DAEMON", "Joe.Smith", "a+b"];
+    let users = [
+        "user",
+        "root",
+        "postmaster",
+        "MAILER-DAEMON",
+        "Joe.Smith",
+        "a+b",
+    ];
     let mut addresses: Vec<String> = Vec::new();
     for d in &domains {
         addresses.push(format!("user@{d}"));
@@ -207,12 +214,18 @@ pub fn probe_lines(cf: &Path, etc_mail: Option<&Path>) -> Vec<String> {
         for map in machine.maps.iter() {
             let Some(file) = &map.file else { continue };
             let file = String::from_utf8_lossy(file).into_owned();
-            let Some(rest) = file.strip_prefix("/etc/mail/") else { continue };
+            let Some(rest) = file.strip_prefix("/etc/mail/") else {
+                continue;
+            };
             let rest = rest.strip_suffix(".db").unwrap_or(rest);
-            let Ok(text) = std::fs::read_to_string(dir.join(rest)) else { continue };
+            let Ok(text) = std::fs::read_to_string(dir.join(rest)) else {
+                continue;
+            };
             let name = String::from_utf8_lossy(&map.name).into_owned();
             for line in text.lines().filter(|l| !l.starts_with('#')).take(30) {
-                let Some(key) = line.split_whitespace().next() else { continue };
+                let Some(key) = line.split_whitespace().next() else {
+                    continue;
+                };
                 map_lines.push(format!("/map {name} {key}"));
                 let key = key.split_once(':').map_or(key, |(_, k)| k);
                 if key.contains('@') {
@@ -236,7 +249,11 @@ pub fn probe_lines(cf: &Path, etc_mail: Option<&Path>) -> Vec<String> {
     }
     for m in &machine.mailers {
         let name = String::from_utf8_lossy(&m.name).into_owned();
-        for a in ["user@example.com", "user", "\"Full Name\" <user@example.com>"] {
+        for a in [
+            "user@example.com",
+            "user",
+            "\"Full Name\" <user@example.com>",
+        ] {
             lines.push(format!("/try {name} {a}"));
         }
     }
@@ -245,11 +262,33 @@ pub fn probe_lines(cf: &Path, etc_mail: Option<&Path>) -> Vec<String> {
     }
     lines.extend(
         [
-            "=M", "$j", "$w", "$m", "$k", "$n", "$v", "$_", "$Z", "/canon localhost",
-            "/canon nosuchhost", "/mx example.com", "/map host localhost", "/map host nosuch",
-            "/map nosuchmap key", "3", "nosuchruleset user", "3,nosuchruleset user",
-            "0 $# local $: x", ".Dq quux", "$q", "/tryflags HS", "/try local user",
-            "/tryflags ER", "-d21.12", "3,0 user@example.com", "-d21.0",
+            "=M",
+            "$j",
+            "$w",
+            "$m",
+            "$k",
+            "$n",
+            "$v",
+            "$_",
+            "$Z",
+            "/canon localhost",
+            "/canon nosuchhost",
+            "/mx example.com",
+            "/map host localhost",
+            "/map host nosuch",
+            "/map nosuchmap key",
+            "3",
+            "nosuchruleset user",
+            "3,nosuchruleset user",
+            "0 $# local $: x",
+            ".Dq quux",
+            "$q",
+            "/tryflags HS",
+            "/try local user",
+            "/tryflags ER",
+            "-d21.12",
+            "3,0 user@example.com",
+            "-d21.0",
         ]
         .map(str::to_owned),
     );
@@ -286,7 +325,9 @@ fn loads_cleanly(cf: &Path) -> bool {
     let out = oracle(cf, None, "");
     let text = String::from_utf8_lossy(&out);
     let head = text.split("ADDRESS TEST MODE").next().unwrap_or("");
-    !head.lines().any(|l| l.contains(": line ") && !l.contains("fileclass"))
+    !head
+        .lines()
+        .any(|l| l.contains(": line ") && !l.contains("fileclass"))
 }
 
 fn run_set(files: &[(PathBuf, Option<PathBuf>)], what: &str) {
@@ -309,7 +350,11 @@ fn run_set(files: &[(PathBuf, Option<PathBuf>)], what: &str) {
         total += t;
         reports.extend(r);
     }
-    let percent = if total == 0 { 100.0 } else { agree as f64 * 100.0 / total as f64 };
+    let percent = if total == 0 {
+        100.0
+    } else {
+        agree as f64 * 100.0 / total as f64
+    };
     eprintln!(
         "engine agreement, {what}: {agree}/{total} test lines identical ({percent:.2}%) over {compared} configurations"
     );
@@ -358,7 +403,9 @@ fn corpus_rewrites_like_sendmail() {
         eprintln!("SKIPPED: CF2POSTFIX_CORPUS not set; corpus not compared");
         return;
     };
-    let files: Vec<(PathBuf, Option<PathBuf>)> =
-        support::cf_files(&dir).into_iter().map(|f| (f, None)).collect();
+    let files: Vec<(PathBuf, Option<PathBuf>)> = support::cf_files(&dir)
+        .into_iter()
+        .map(|f| (f, None))
+        .collect();
     run_set(&files, "corpus");
 }

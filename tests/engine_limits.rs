@@ -194,7 +194,10 @@ fn limits_and_errors_match_sendmail() {
     };
     let (theirs, ours) = (after_banner(&theirs), after_banner(&ours));
     if theirs != ours {
-        let _ = std::fs::write(support::project_dir().join("target/limits.sendmail"), &theirs);
+        let _ = std::fs::write(
+            support::project_dir().join("target/limits.sendmail"),
+            &theirs,
+        );
         let _ = std::fs::write(support::project_dir().join("target/limits.ours"), &ours);
         let diff: Vec<String> = theirs
             .lines()

@@ -10,6 +10,8 @@ mod corpus;
 mod differential;
 /// The rewrite engine against the real sendmail -bt.
 mod engine_differential;
+/// Random configurations and addresses through the engine.
+mod engine_fuzz;
 /// The rewrite engine at its limits, against sendmail.
 mod engine_limits;
 /// Every example under examples/: AST snapshots, clean parse.

@@ -83,14 +83,21 @@ impl Environment {
 
     /// uid and gid of a user in the passwd file.
     pub fn user_ids(&self, name: &[u8]) -> Option<(i64, i64)> {
-        let e = self.passwd.iter().find(|e| e.fields.first().is_some_and(|n| n == name))?;
-        let num = |i: usize| -> Option<i64> { std::str::from_utf8(e.fields.get(i)?).ok()?.parse().ok() };
+        let e = self
+            .passwd
+            .iter()
+            .find(|e| e.fields.first().is_some_and(|n| n == name))?;
+        let num =
+            |i: usize| -> Option<i64> { std::str::from_utf8(e.fields.get(i)?).ok()?.parse().ok() };
         Some((num(2)?, num(3)?))
     }
 
     /// gid of a group in the group file.
     pub fn group_id(&self, name: &[u8]) -> Option<i64> {
-        let e = self.groups.iter().find(|e| e.fields.first().is_some_and(|n| n == name))?;
+        let e = self
+            .groups
+            .iter()
+            .find(|e| e.fields.first().is_some_and(|n| n == name))?;
         std::str::from_utf8(e.fields.get(2)?).ok()?.parse().ok()
     }
 
@@ -118,14 +125,17 @@ impl Environment {
         if let Some(literal) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
             // An address literal: the name the hosts file gives it, as is.
             let address = literal.strip_prefix("IPv6:").unwrap_or(literal);
-            let entry = self.hosts.iter().find(|e| e.address.eq_ignore_ascii_case(address))?;
+            let entry = self
+                .hosts
+                .iter()
+                .find(|e| e.address.eq_ignore_ascii_case(address))?;
             return entry.names.first().cloned();
         }
         let trimmed = name.strip_suffix('.').unwrap_or(name);
         let found = |wanted: &str| {
-            self.hosts.iter().find(|e| {
-                e.names.iter().any(|n| n.eq_ignore_ascii_case(wanted))
-            })
+            self.hosts
+                .iter()
+                .find(|e| e.names.iter().any(|n| n.eq_ignore_ascii_case(wanted)))
         };
         let entry = found(trimmed).or_else(|| {
             if trimmed.contains('.') {

@@ -164,6 +164,7 @@ impl Machine {
             debug: Debug::default(),
             trace: None,
             current_to: None,
+            steps_left: super::MAX_STEPS,
         };
         let mut loader = Loader {
             file,
@@ -297,7 +298,13 @@ impl Loader<'_> {
                 let raw = self.translate(&text, n);
                 let mut errors = Vec::new();
                 let level = self.machine.level;
-                let built = Mailer::build(&raw, level, &mut self.machine.rulesets, &self.machine.env, &mut errors);
+                let built = Mailer::build(
+                    &raw,
+                    level,
+                    &mut self.machine.rulesets,
+                    &self.machine.env,
+                    &mut errors,
+                );
                 for e in errors {
                     self.complain(n, &e);
                 }

@@ -237,7 +237,17 @@ pub struct Machine {
     pub trace: Option<Vec<TraceStep>>,
     /// The address being processed, for `addr... message` errors.
     pub(crate) current_to: Option<Vec<u8>>,
+    /// Rule attempts left for the current top-level call (see [`MAX_STEPS`]).
+    pub(crate) steps_left: u64,
 }
+
+/// Rule attempts allowed for one top-level ruleset call, nested calls
+/// included. sendmail's own limits (100 tries per rule, 50 nested calls,
+/// 15 calls per right-hand side) bound every loop, but their product is
+/// astronomical: a ruleset that calls itself from a rule that keeps
+/// matching would run for years. No real configuration comes near this
+/// many steps; when one does, the emulator stops with an error instead.
+pub const MAX_STEPS: u64 = 200_000;
 
 impl Machine {
     /// The table `-bt` input and rule text use at this level.

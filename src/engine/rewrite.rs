@@ -40,6 +40,9 @@ impl Machine {
             ));
             return status::CONFIG;
         }
+        if level == 0 {
+            self.steps_left = super::MAX_STEPS;
+        }
         let level = level + 1;
         if max_atom == 0 {
             return status::USAGE;
@@ -53,6 +56,18 @@ impl Machine {
                 break;
             }
             let rule = &rules[index];
+            if self.steps_left == 0 {
+                return status::CONFIG;
+            }
+            self.steps_left -= 1;
+            if self.steps_left == 0 {
+                self.error(&format!(
+                    "rewrite: ruleset {}: more than {} rule attempts, stopped",
+                    lossy(&name),
+                    super::MAX_STEPS
+                ));
+                return status::CONFIG;
+            }
             if self.debug.rewrite >= 12 {
                 self.out.extend(b"-----trying rule:");
                 self.out.extend(print_tokens(&rule.lhs, Some(&self.names)));
@@ -350,8 +365,9 @@ impl Machine {
                 };
                 if self.rulesets.rules(number).is_empty() {
                     if self.debug.rewrite >= 3 {
-                        self.out
-                            .extend(format!("-----skip subr {} ({number})\n", lossy(&name)).bytes());
+                        self.out.extend(
+                            format!("-----skip subr {} ({number})\n", lossy(&name)).bytes(),
+                        );
                     }
                     work.drain(i..i + 2);
                     continue;

@@ -1,0 +1,131 @@
+//! A fuzzer over (configuration, address) pairs for the rewrite engine:
+//! random rulesets built from every operator (wildcards, classes, `$&`,
+//! prefixes, `$>` calls including to itself, lookups in every offline map
+//! class), random test lines. Every run must end without a panic; the
+//! engine's own limits (100 tries per rule, 50 nested calls, 1000 tokens)
+//! are what keep it from hanging, and the test would never finish if one
+//! of them were missing.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use cf2postfix::engine::{Environment, Machine};
+use cf2postfix::source::SourceFile;
+use cf2postfix::testmode::Session;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const LHS: &[&str] = &[
+    "$*", "$+", "$-", "$=w", "$~w", "$=X", "$@", "$&X", "$&Z", "@", ".", "<", ">", "a", "b", "x.y",
+    "%", "!", ":", "\"q s\"", "(", ")", "$#", "$|",
+];
+
+const RHS: &[&str] = &[
+    "$1",
+    "$2",
+    "$3",
+    "$:",
+    "$@",
+    "$#local",
+    "$#error",
+    "$@ h",
+    "$: u",
+    "<",
+    ">",
+    "@",
+    ".",
+    "a",
+    "$>r1",
+    "$>r2",
+    "$>r3",
+    "$>0",
+    "$>nosuch",
+    "$&X",
+    "$(dq $1 $)",
+    "$(ar + $@ 1 $@ 2 $)",
+    "$(mac {Y} $@ $1 $)",
+    "$(re $1 $)",
+    "$(seq $1 $: d $)",
+    "$(txt $1 $)",
+    "$(net $1 $)",
+    "$[ $1 $]",
+    "$(nomap $1 $)",
+    "$1 $1",
+    "$|",
+];
+
+const ADDRESSES: &[&str] = &[
+    "a", "a@b", "a b", "<a@b>", "\"q\"@b", "a!b!c", "a%b@c", "@x:a@b", "", "<>", "(c) a", "a,b",
+    "x.y", "\\@", "((", "\"", "<<", ">>",
+];
+
+fn config(rng: &mut Rng) -> String {
+    let mut cf = String::from(
+        "V10/Berkeley\nO OperatorChars=.:%@!^/[]+\nDXa\nCX a b x.y\nKdq dequote\nKar arith\n\
+         Kmac macro\nKre regex -a@ ^a\nKtxt text -o /nonexistent\nKseq sequence dq txt\n\
+         Knet dns -R A\nMlocal, P=/bin/true, F=lsDFM, A=mail $u\n",
+    );
+    for set in ["0", "3", "r1", "r2", "r3"] {
+        cf.push_str(&format!("S{set}\n"));
+        for _ in 0..rng.below(6) {
+            let lhs: Vec<&str> = (0..=rng.below(5)).map(|_| rng.pick(LHS)).collect();
+            let rhs: Vec<&str> = (0..=rng.below(6)).map(|_| rng.pick(RHS)).collect();
+            cf.push_str(&format!("R{}\t{}\n", lhs.join(" "), rhs.join(" ")));
+        }
+    }
+    cf
+}
+
+fn iterations() -> u64 {
+    std::env::var("CF2POSTFIX_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|n| (n / 100).max(100))
+        .unwrap_or(if cfg!(debug_assertions) { 200 } else { 1_500 })
+}
+
+#[test]
+fn random_configs_and_addresses_never_panic_or_hang() {
+    let mut rng = Rng(0x5EED_CAFE_F00D_0001);
+    let n = iterations();
+    for i in 0..n {
+        let cf = config(&mut rng);
+        let mut lines = Vec::new();
+        for _ in 0..8 {
+            let list = rng.pick(&["0", "3", "3,0", "r1", "r2,r3", "r1,0"]);
+            let a = rng.pick(ADDRESSES);
+            let b = rng.pick(ADDRESSES);
+            lines.push(format!("{list} {a}{b}"));
+        }
+        lines.push(format!("/parse {}", rng.pick(ADDRESSES)));
+        lines.push(format!("/try local {}", rng.pick(ADDRESSES)));
+        let input = lines.join("\n");
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let file = SourceFile::new("fuzz.cf", cf.clone().into_bytes());
+            let parsed = cf2postfix::syntax::parse(&file);
+            let machine = Machine::load(&file, &parsed.config, Environment::new("h.example.com"));
+            Session::new(machine).run_script(input.as_bytes()).len()
+        }));
+        assert!(
+            result.is_ok(),
+            "iteration {i} panicked\n--- config\n{cf}\n--- input\n{input}"
+        );
+    }
+    eprintln!("engine fuzz: {n} configurations, {} test lines", n * 10);
+}
