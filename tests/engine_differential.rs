@@ -66,10 +66,18 @@ fn oracle(cf: &Path, etc_mail: Option<&Path>, input: &str) -> Vec<u8> {
         command.env("ORACLE_ETC_MAIL", dir);
     }
     let mut child = command.spawn().expect("oracle/sendmail-bt starts");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
+    // Feed stdin from a thread: sendmail answers while it reads.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.to_owned();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        })
+    });
+    let out = child.wait_with_output().expect("oracle runs").stdout;
+    if let Some(w) = writer {
+        let _ = w.join();
     }
-    child.wait_with_output().expect("oracle runs").stdout
+    out
 }
 
 /// The output after the banner, cut into one answer per input line.

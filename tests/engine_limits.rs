@@ -221,8 +221,16 @@ fn oracle_stdout(cf: &Path, input: &str) -> Vec<u8> {
         .stderr(Stdio::null())
         .spawn()
         .expect("oracle starts");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
+    // Feed stdin from a thread: sendmail answers while it reads.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.to_owned();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        })
+    });
+    let out = child.wait_with_output().expect("oracle runs").stdout;
+    if let Some(w) = writer {
+        let _ = w.join();
     }
-    child.wait_with_output().expect("oracle runs").stdout
+    out
 }

@@ -178,7 +178,7 @@ fn expand_level(
                     if skipping {
                         skip_level += 1;
                     } else {
-                        skipping = macros.get(id).is_none_or(|v| v.is_empty());
+                        skipping = macros.get(id).map_or(true, <[u8]>::is_empty);
                     }
                     i += 1;
                     continue;

@@ -92,7 +92,7 @@ pub struct Rulesets {
 impl Default for Rulesets {
     fn default() -> Self {
         Rulesets {
-            rules: vec![Rc::new(Vec::new()); MAX_RULESETS],
+            rules: (0..MAX_RULESETS).map(|_| Rc::new(Vec::new())).collect(),
             names: vec![None; MAX_RULESETS],
             by_name: BTreeMap::new(),
             next_named: MAX_RULESETS,

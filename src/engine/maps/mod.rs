@@ -227,12 +227,11 @@ impl Machine {
         let flags = &map.flags;
         let rewrite_value = |value: &[u8]| -> Vec<u8> { flags.rewrite(value, key, args) };
         let lookup_key = || -> Vec<u8> {
-            let k = if flags.keep_case {
+            if flags.keep_case {
                 key.to_vec()
             } else {
                 key.to_ascii_lowercase()
-            };
-            k
+            }
         };
         match &map.kind {
             MapKind::Database | MapKind::Text => {
