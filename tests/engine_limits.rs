@@ -234,3 +234,44 @@ fn oracle_stdout(cf: &Path, input: &str) -> Vec<u8> {
     }
     out
 }
+
+/// SunOS `$%y`/`$!y` (sendmail 8.17 has no such operators, so there is no
+/// oracle): as Sun's documentation describes them, `$%y` matches a name
+/// found in the NIS map named by macro `y`, `$!y` one that is not. The map
+/// is the file given for that name.
+#[test]
+fn sun_nis_matches_follow_the_sun_dialect() {
+    use cf2postfix::engine::{Environment, Machine};
+    use cf2postfix::source::SourceFile;
+    use cf2postfix::testmode::Session;
+    let cf =
+        "Dyhosts.byname\nDo.:%@!^=/[]\nMlocal, P=/bin/mail, F=rlsDFMmn, S=10, R=20, A=mail -d $u\n\
+              Mether, P=[IPC], F=msDFMuCX, S=11, R=21, A=IPC $h\nS0\n\
+              R$*<@$%y.LOCAL>$*\t$#ether$@$2$:$1<@$2>$3\n\
+              R$*<@$!y.LOCAL>$*\t$#error$:Host unknown\n";
+    let file = SourceFile::new("sun.cf", cf.as_bytes().to_vec());
+    let parsed = cf2postfix::syntax::parse(&file);
+    let mut env = Environment::new("mail.example.com");
+    env.nis_maps.insert(
+        b"hosts.byname".to_vec(),
+        Environment::nis_keys(b"10.0.0.5 ether1 ether1.sun.example\n"),
+    );
+    let machine = Machine::load(&file, &parsed.config, env);
+    let out = Session::new(machine).run_script(
+        b"=S0\n0 user<@ether1.LOCAL>\n0 user<@ETHER1.sun.example.LOCAL>\n0 user<@nowhere.LOCAL>\n",
+    );
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("R$* < @ $%y . LOCAL > $* \t\t"), "{text}");
+    assert!(text.contains("R$* < @ $!y . LOCAL > $* \t\t"), "{text}");
+    assert!(
+        text.contains("returns: $# ether $@ ether1 $: user < @ ether1 >"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "returns: $# ether $@ ETHER1 . sun . example $: user < @ ETHER1 . sun . example >"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("returns: $# error $: Host unknown"), "{text}");
+}

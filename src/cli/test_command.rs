@@ -50,6 +50,13 @@ pub fn environment(
         };
         env.map_files
             .insert(name.as_bytes().to_ascii_lowercase(), PathBuf::from(file));
+        // The same file also serves a SunOS NIS map of that name.
+        if let Ok(bytes) = std::fs::read(file) {
+            env.nis_maps.insert(
+                name.as_bytes().to_ascii_lowercase(),
+                Environment::nis_keys(&bytes),
+            );
+        }
     }
     Ok(env)
 }

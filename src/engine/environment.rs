@@ -32,6 +32,8 @@ pub struct Environment {
     pub etc_mail: Option<PathBuf>,
     /// Files given for maps by name (lower-cased), overriding the K line.
     pub map_files: BTreeMap<Vec<u8>, PathBuf>,
+    /// Keys of SunOS NIS maps (by lower-cased map name) for `$%x`/`$!x`.
+    pub nis_maps: BTreeMap<Vec<u8>, std::collections::BTreeSet<Vec<u8>>>,
 }
 
 impl Environment {
@@ -50,6 +52,28 @@ impl Environment {
             ],
             ..Environment::default()
         }
+    }
+
+    /// The keys of a NIS map source: for a hosts-style line (an address
+    /// first) every name on it, otherwise the first word.
+    pub fn nis_keys(text: &[u8]) -> std::collections::BTreeSet<Vec<u8>> {
+        let mut keys = std::collections::BTreeSet::new();
+        for line in text.split(|&b| b == b'\n') {
+            let line = line.split(|&b| b == b'#').next().unwrap_or_default();
+            let words: Vec<&[u8]> = line
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let Some(first) = words.first() else { continue };
+            let is_address =
+                std::str::from_utf8(first).is_ok_and(|w| w.parse::<std::net::IpAddr>().is_ok());
+            if is_address {
+                keys.extend(words[1..].iter().map(|w| w.to_ascii_lowercase()));
+            } else {
+                keys.insert(first.to_ascii_lowercase());
+            }
+        }
+        keys
     }
 
     /// Reads a hosts file's text.

@@ -10,7 +10,8 @@ use super::mailer::Mailer;
 use super::maps::Maps;
 use super::meta::{
     TokenTables, CALLSUBR, CANONHOST, CANONUSER, CONDFI, CONDIF, HOSTBEGIN, HOSTEND, LOOKUPBEGIN,
-    LOOKUPEND, MATCHANY, MATCHCLASS, MATCHNCLASS, MATCHONE, MATCHREPL, MATCHZANY,
+    LOOKUPEND, MATCHANY, MATCHCLASS, MATCHNCLASS, MATCHONE, MATCHREPL, MATCHZANY, SUNMATCH,
+    SUNNOMATCH,
 };
 use super::tokenize::{scan, ScanOptions, RULE_BUFFER};
 use super::{lossy, Debug, Machine, Rule, Rulesets, Token, MAX_MAP_ARGS, MAX_MATCH, MAX_RULESETS};
@@ -198,6 +199,43 @@ impl Loader<'_> {
         for e in errors {
             self.complain(line, &e);
         }
+        out
+    }
+
+    /// A rule side in internal form. SunOS `$%x`/`$!x` (recognised by the
+    /// parser only in the Sun dialect) become the emulator's own match
+    /// bytes; everything else is translated as sendmail 8.17 does.
+    fn translate_side(&mut self, side: &crate::ast::MacroText, line: u32) -> Vec<u8> {
+        use crate::ast::{Operator, PieceKind};
+        let has_sun = side
+            .operators()
+            .any(|(op, _)| matches!(op, Operator::SunMapMatch(_) | Operator::SunMapNonMatch(_)));
+        if !has_sun {
+            return self.translate(&side.to_source(), line);
+        }
+        let mut out = Vec::new();
+        let mut pending = Vec::new();
+        for piece in &side.pieces {
+            let (byte, name) = match &piece.kind {
+                PieceKind::Operator(Operator::SunMapMatch(name)) => (SUNMATCH, name),
+                PieceKind::Operator(Operator::SunMapNonMatch(name)) => (SUNNOMATCH, name),
+                PieceKind::Literal(text) => {
+                    pending.extend(&text.0);
+                    continue;
+                }
+                PieceKind::Operator(op) => {
+                    pending.extend(op.to_source());
+                    continue;
+                }
+            };
+            let text = std::mem::take(&mut pending);
+            out.extend(self.translate(&text, line));
+            if let Some(id) = self.name_id(name, line) {
+                out.push(byte);
+                out.push(id);
+            }
+        }
+        out.extend(self.translate(&pending, line));
         out
     }
 
@@ -428,7 +466,7 @@ impl Loader<'_> {
         self.freeze_tables();
         let table = *self.machine.tables.get(self.machine.rule_table());
         let tokenize = |this: &mut Self, side: &crate::ast::MacroText| -> Option<Vec<Token>> {
-            let raw = this.translate(&side.to_source(), n);
+            let raw = this.translate_side(side, n);
             let text = this.expand(&raw, n, 2048);
             let s = scan(
                 &text,
@@ -455,7 +493,8 @@ impl Loader<'_> {
         let mut wildcards = 0usize;
         for t in &lhs {
             let botch = match t.first().copied().unwrap_or(0) {
-                MATCHZANY | MATCHANY | MATCHONE | MATCHCLASS | MATCHNCLASS => {
+                MATCHZANY | MATCHANY | MATCHONE | MATCHCLASS | MATCHNCLASS | SUNMATCH
+                | SUNNOMATCH => {
                     wildcards += 1;
                     None
                 }

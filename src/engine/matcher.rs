@@ -2,7 +2,8 @@
 
 use super::expand::EXPAND_BUFFER;
 use super::meta::{
-    MACRODEXPAND, MATCHANY, MATCHCLASS, MATCHNCLASS, MATCHONE, MATCHZANY, MATCHZERO,
+    MACRODEXPAND, MATCHANY, MATCHCLASS, MATCHNCLASS, MATCHONE, MATCHZANY, MATCHZERO, SUNMATCH,
+    SUNNOMATCH,
 };
 use super::{Machine, Token};
 
@@ -63,11 +64,21 @@ impl Machine {
                                     None => failed = true,
                                 }
                             }
-                            MATCHNCLASS | MATCHONE | MATCHANY => {
-                                if op == MATCHNCLASS
-                                    && self
-                                        .classes
-                                        .contains(rp.get(1).copied().unwrap_or(0), &work[w])
+                            SUNMATCH => {
+                                stack.push(Match {
+                                    pattern: p,
+                                    first: w,
+                                    end: w,
+                                });
+                                match self.extend_class(&mut stack, rp, work) {
+                                    Some(end) => w = end,
+                                    None => failed = true,
+                                }
+                            }
+                            MATCHNCLASS | MATCHONE | MATCHANY | SUNNOMATCH => {
+                                let id = rp.get(1).copied().unwrap_or(0);
+                                if (op == MATCHNCLASS && self.classes.contains(id, &work[w]))
+                                    || (op == SUNNOMATCH && self.sun_map_contains(id, &work[w]))
                                 {
                                     failed = true;
                                 } else {
@@ -141,7 +152,7 @@ impl Machine {
                         p = top.pattern + 1;
                         continue 'forward;
                     }
-                    if op == MATCHCLASS {
+                    if op == MATCHCLASS || op == SUNMATCH {
                         let rp = pattern[top.pattern].clone();
                         let pat = top.pattern;
                         if let Some(end) = self.extend_class(&mut stack, &rp, work) {
@@ -171,10 +182,31 @@ impl Machine {
             }
             top.end += 1;
             let joined = self.join(&work[top.first..top.end], None, true, 2048);
-            if self.classes.contains(id, &joined) {
+            let found = if rp.first() == Some(&SUNMATCH) {
+                self.sun_map_contains(id, &joined)
+            } else {
+                self.classes.contains(id, &joined)
+            };
+            if found {
                 return Some(top.end);
             }
         }
+    }
+}
+
+impl Machine {
+    /// SunOS `$%x`/`$!x`: is `word` a key of the NIS map whose name is the
+    /// value of macro `id`? The map's contents come from the file given
+    /// for that name (`--map hosts.byname=/etc/hosts`); without one,
+    /// nothing is found.
+    pub fn sun_map_contains(&self, id: u8, word: &[u8]) -> bool {
+        let Some(name) = self.macros.get(id) else {
+            return false;
+        };
+        self.env
+            .nis_maps
+            .get(&name.to_ascii_lowercase())
+            .is_some_and(|keys| keys.contains(&word.to_ascii_lowercase()))
     }
 }
 

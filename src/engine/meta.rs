@@ -20,6 +20,12 @@ pub const CONDELSE: u8 = 0x9B;
 pub const CONDFI: u8 = 0x9C;
 pub const HOSTBEGIN: u8 = 0x9D;
 pub const HOSTEND: u8 = 0x9E;
+/// SunOS `$%x`: one or more tokens found in the NIS map named by macro x.
+/// sendmail 8.17 has no such byte; the emulator uses a free one, only for
+/// configurations written in the Sun dialect.
+pub const SUNMATCH: u8 = 0x83;
+/// SunOS `$!x`: one token not found in the NIS map named by macro x.
+pub const SUNNOMATCH: u8 = 0x84;
 /// On a left-hand side `$@` matches nothing; it shares its byte with CANONHOST.
 pub const MATCHZERO: u8 = CANONHOST;
 /// Marks the next byte as literal (8-bit bytes read from the file).
@@ -107,7 +113,7 @@ impl TokenTables {
         no_comments[b'(' as usize] = Operator;
         no_comments[b')' as usize] = Operator;
         for b in 0x80..=0x9Fu8 {
-            let class = if matches!(b, 0x82 | 0x93 | 0x94 | 0x95) {
+            let class = if matches!(b, 0x82 | 0x83 | 0x84 | 0x93 | 0x94 | 0x95) {
                 Pair
             } else {
                 Operator

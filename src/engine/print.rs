@@ -65,6 +65,24 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
                 i += 1;
                 continue;
             }
+            if c == super::meta::SUNMATCH || c == super::meta::SUNNOMATCH {
+                out.extend(if c == super::meta::SUNMATCH {
+                    b"$%"
+                } else {
+                    b"$!"
+                });
+                if let Some(&id) = token.get(i) {
+                    if id & 0x80 != 0 {
+                        out.push(b'{');
+                        out.extend(name_of(id));
+                        out.push(b'}');
+                    } else {
+                        out.push(id);
+                    }
+                    i += 1;
+                }
+                continue;
+            }
             let meta = META_MACROS
                 .iter()
                 .take_while(|(n, _)| *n != 0)
