@@ -1,18 +1,45 @@
 //! Classes: sets of words, compared without regard to case.
 
 use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: class lookups hash short words, where SipHash's set-up costs
+/// more than the hashing. Only lookups use it; no order reaches output.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Set = HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>;
 
 /// Class members by class id. Words are kept lower-cased, as sendmail's
 /// symbol table keeps them.
 #[derive(Clone, Debug)]
 pub struct Classes {
-    sets: Vec<HashSet<Box<[u8]>>>,
+    sets: Vec<Set>,
 }
 
 impl Default for Classes {
     fn default() -> Self {
         Classes {
-            sets: vec![HashSet::new(); 256],
+            sets: (0..256).map(|_| Set::default()).collect(),
         }
     }
 }

@@ -174,21 +174,54 @@ impl Machine {
     /// popped (the caller goes on backing up).
     fn extend_class(&self, stack: &mut Vec<Match>, rp: &Token, work: &[Token]) -> Option<usize> {
         let id = rp.get(1).copied().unwrap_or(0);
+        let sun = rp.first() == Some(&SUNMATCH);
+        let (first, start) = {
+            let top = stack.last()?;
+            (top.first, top.end)
+        };
+        // The candidate grows by one token per step; build it incrementally
+        // (the same bytes `cataddr` would give for the whole run).
+        let mut joined = self.join(&work[first..start], None, true, 2048);
+        let mut end = start;
         loop {
-            let top = stack.last_mut()?;
-            if top.end >= work.len() {
+            if end >= work.len() {
                 stack.pop();
                 return None;
             }
-            top.end += 1;
-            let joined = self.join(&work[top.first..top.end], None, true, 2048);
-            let found = if rp.first() == Some(&SUNMATCH) {
+            let token = &work[end];
+            let atom = |t: &Token| {
+                t.first().is_some_and(|&b| {
+                    self.tables.internal[b as usize] == super::meta::ByteClass::Atom
+                })
+            };
+            if end > first && self.blank_sub != 0 && atom(&work[end - 1]) && atom(token) {
+                joined.push(self.blank_sub);
+            }
+            let mut i = 0;
+            while i < token.len() {
+                let c = token[i];
+                i += 1;
+                if c == super::meta::METAQUOTE && i < token.len() {
+                    joined.push(token[i]);
+                    i += 1;
+                } else {
+                    joined.push(c);
+                }
+            }
+            end += 1;
+            if joined.len() > 2040 {
+                joined = self.join(&work[first..end], None, true, 2048);
+            }
+            if let Some(top) = stack.last_mut() {
+                top.end = end;
+            }
+            let found = if sun {
                 self.sun_map_contains(id, &joined)
             } else {
                 self.classes.contains(id, &joined)
             };
             if found {
-                return Some(top.end);
+                return Some(end);
             }
         }
     }
