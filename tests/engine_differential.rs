@@ -53,7 +53,7 @@ pub fn emulate(cf: &Path, etc_mail: Option<&Path>, input: &str) -> Vec<u8> {
 }
 
 /// The real `sendmail -bt` on the same input: its stdout.
-fn oracle(cf: &Path, etc_mail: Option<&Path>, input: &str) -> Vec<u8> {
+pub fn oracle(cf: &Path, etc_mail: Option<&Path>, input: &str) -> Vec<u8> {
     use std::io::Write;
     let mut command = Command::new(support::oracle_script("sendmail-bt"));
     command

@@ -12,24 +12,7 @@ use cf2postfix::engine::{Environment, Machine};
 use cf2postfix::source::SourceFile;
 use cf2postfix::testmode::Session;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+use crate::support::Rng;
 
 const LHS: &[&str] = &[
     "$*", "$+", "$-", "$=w", "$~w", "$=X", "$@", "$&X", "$&Z", "@", ".", "<", ">", "a", "b", "x.y",

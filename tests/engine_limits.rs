@@ -2,9 +2,7 @@
 //! recursion, too many calls, overlong expansions and inputs, broken
 //! input. Every answer must be byte for byte sendmail's.
 
-use std::path::Path;
-
-use crate::engine_differential::emulate;
+use crate::engine_differential::{emulate, oracle};
 use crate::support::{self, TempDir};
 
 /// A configuration written to hit every limit of the rewriting engine.
@@ -184,7 +182,7 @@ fn limits_and_errors_match_sendmail() {
     let cf = scratch.0.join("limits.cf");
     std::fs::write(&cf, LIMITS_CF).expect("write cf");
     let input = limits_input();
-    let theirs = oracle_stdout(&cf, &input);
+    let theirs = oracle(&cf, None, &input);
     let ours = emulate(&cf, None, &input);
     let after_banner = |out: &[u8]| -> String {
         let text = String::from_utf8_lossy(out).into_owned();
@@ -208,31 +206,6 @@ fn limits_and_errors_match_sendmail() {
             .collect();
         panic!("output differs from sendmail:\n{}", diff.join("\n"));
     }
-}
-
-fn oracle_stdout(cf: &Path, input: &str) -> Vec<u8> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(support::oracle_script("sendmail-bt"))
-        .arg(cf)
-        .env("ORACLE_HOSTNAME", "oracle.example.com")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("oracle starts");
-    // Feed stdin from a thread: sendmail answers while it reads.
-    let writer = child.stdin.take().map(|mut stdin| {
-        let input = input.to_owned();
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(input.as_bytes());
-        })
-    });
-    let out = child.wait_with_output().expect("oracle runs").stdout;
-    if let Some(w) = writer {
-        let _ = w.join();
-    }
-    out
 }
 
 /// SunOS `$%y`/`$!y` (sendmail 8.17 has no such operators, so there is no

@@ -8,29 +8,9 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::support;
+use crate::support::{self, Rng};
 use cf2postfix::source::SourceFile;
 use cf2postfix::{printer, syntax};
-
-/// xorshift64*: a small deterministic generator, so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 const INTERESTING: &[&[u8]] = &[
     b"$", b"${", b"}", b"$}", b"$%", b"\t", b"\n", b"\n\t", b"\r\n", b"#", b"\\#", b"\"", b"\0",

@@ -2,8 +2,6 @@
 //! then `buildaddr` with 2, the mailer's R= and 4) and `remotename` (the
 //! rewriting for one mailer), as `/parse` and `/try` show them.
 
-use std::rc::Rc;
-
 use super::meta::{Table, CANONHOST, CANONNET, CANONUSER, MACROEXPAND};
 use super::rewrite::strip_quotes;
 use super::tokenize::{ADDRESS_BUFFER, MAX_ATOM};
@@ -306,9 +304,4 @@ fn trim_end(mut v: Vec<u8>) -> Vec<u8> {
         v.pop();
     }
     v
-}
-
-#[allow(dead_code)]
-fn token(bytes: &[u8]) -> Token {
-    Rc::from(bytes)
 }

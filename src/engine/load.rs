@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::classes::Classes;
 use super::environment::Environment;
-use super::expand::{expand, munch, translate, EXPAND_BUFFER};
+use super::expand::{expand, munch, translate};
 use super::macros::{MacroNames, MacroValues};
 use super::mailer::Mailer;
 use super::maps::Maps;
@@ -25,43 +25,25 @@ impl Rulesets {
     /// sendmail's `strtorwset` in enter mode: a number, a name (numbered
     /// from 199 down on first sight), or `name=number`.
     pub fn enter(&mut self, text: &[u8], errors: &mut Vec<String>) -> Option<usize> {
-        let text = super::trim_start(text);
-        let first = *text.first()?;
-        if !first.is_ascii() {
-            errors.push(format!(
-                "invalid ruleset name: \"{}\"",
-                lossy(&text[..text.len().min(20)])
-            ));
+        if super::trim_start(text).is_empty() {
             return None;
         }
-        if first.is_ascii_digit() {
-            let n = super::leading_number(text);
-            if !(0..(MAX_RULESETS as i64 / 2)).contains(&n) {
-                errors.push(format!("bad ruleset {n} ({} max)", MAX_RULESETS / 2));
+        let (name, rest) = match super::ruleset_reference(text) {
+            Ok(super::RulesetRef::Number(n)) => return Some(n),
+            Ok(super::RulesetRef::Name(name, rest)) => (name, rest),
+            Err(message) => {
+                errors.push(message);
                 return None;
             }
-            return Some(n as usize);
-        }
-        let end = text
-            .iter()
-            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-            .unwrap_or(text.len());
-        let name = &text[..end];
-        if name.is_empty() || !name[0].is_ascii_alphabetic() {
-            errors.push(format!(
-                "invalid ruleset name: \"{}\"",
-                lossy(&text[..text.len().min(20)])
-            ));
-            return None;
-        }
-        let rest = super::trim_start(&text[end..]);
+        };
+        let rest = super::trim_start(rest);
         let existing = self.by_name.get(name).copied();
         let mut number = if rest.first() == Some(&b'=') {
             let digits = super::trim_start(&rest[1..]);
             if !digits.first().is_some_and(u8::is_ascii_digit) {
                 errors.push(format!(
                     "bad ruleset definition \"{}\" (number required after `=')",
-                    lossy(text)
+                    lossy(super::trim_start(text))
                 ));
                 return None;
             }
@@ -616,7 +598,6 @@ impl Loader<'_> {
                 mailer.flags.remove(&b'm');
             }
         }
-        let _ = EXPAND_BUFFER;
         self.machine
     }
 }

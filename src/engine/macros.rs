@@ -104,13 +104,11 @@ impl MacroNames {
         }
         let mut name = Vec::new();
         let mut i = 1;
-        let mut bad = None;
+        // sendmail complains about other characters and drops them.
         while i < text.len() && text[i] != b'}' && name.len() < MAX_NAME_LEN {
             let c = text[i];
             if c.is_ascii_alphanumeric() || c == b'_' {
                 name.push(c);
-            } else if bad.is_none() {
-                bad = Some(c);
             }
             i += 1;
         }
@@ -119,10 +117,6 @@ impl MacroNames {
         }
         if text[i] != b'}' {
             return (Err(NameError::TooLong(name)), i);
-        }
-        if let Some(c) = bad {
-            // sendmail complains but goes on with the name it has.
-            let _ = c;
         }
         let used = i + 1;
         if name.len() == 1 && name[0] >= 0x20 {

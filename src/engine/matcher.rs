@@ -1,6 +1,5 @@
 //! Left-hand side matching, in sendmail's backtracking order.
 
-use super::expand::EXPAND_BUFFER;
 use super::meta::{
     MACRODEXPAND, MATCHANY, MATCHCLASS, MATCHNCLASS, MATCHONE, MATCHZANY, MATCHZERO, SUNMATCH,
     SUNNOMATCH,
@@ -251,7 +250,6 @@ pub fn join_tokens(
     limit: usize,
     internal_table: &[super::meta::ByteClass; 256],
 ) -> Vec<u8> {
-    let _ = EXPAND_BUFFER;
     let mut out = Vec::new();
     let mut room = limit as isize - 2;
     let mut previous_atom = false;

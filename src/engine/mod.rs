@@ -128,47 +128,54 @@ impl Rulesets {
     }
 
     /// sendmail's `strtorwset` in find mode: a number or a known name at
-    /// the start of `text`. Returns the ruleset or the message to print.
+    /// the start of `text`. Returns the ruleset, or the message to print
+    /// (empty for a name that is merely unknown).
     pub fn find(&self, text: &[u8]) -> Result<usize, String> {
-        let text = trim_start(text);
-        match text.first() {
-            Some(c) if !c.is_ascii() => Err(format!(
-                "invalid ruleset name: \"{}\"",
-                lossy(&text[..text.len().min(20)])
-            )),
-            Some(c) if c.is_ascii_digit() => {
-                let number = leading_number(text);
-                if !(0..(MAX_RULESETS as i64) / 2).contains(&number) {
-                    Err(format!("bad ruleset {number} ({} max)", MAX_RULESETS / 2))
-                } else {
-                    Ok(number as usize)
-                }
-            }
-            _ => {
-                let end = text
-                    .iter()
-                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                    .unwrap_or(text.len());
-                let name = &text[..end];
-                if name.is_empty() || !name[0].is_ascii_alphabetic() {
-                    return Err(format!(
-                        "invalid ruleset name: \"{}\"",
-                        lossy(&text[..text.len().min(20)])
-                    ));
-                }
-                self.by_name.get(name).copied().ok_or_default()
-            }
+        match ruleset_reference(text)? {
+            RulesetRef::Number(n) => Ok(n),
+            RulesetRef::Name(name, _) => self.by_name.get(name).copied().ok_or_else(String::new),
         }
     }
 }
 
-trait OkOrDefault<T> {
-    fn ok_or_default(self) -> Result<T, String>;
+/// The start of a ruleset reference: a number, or a name and what follows it.
+pub(crate) enum RulesetRef<'a> {
+    Number(usize),
+    Name(&'a [u8], &'a [u8]),
 }
 
-impl<T> OkOrDefault<T> for Option<T> {
-    fn ok_or_default(self) -> Result<T, String> {
-        self.ok_or_else(String::new)
+/// Reads a ruleset number (0..99) or name as `strtorwset` does; the error
+/// is sendmail's message.
+pub(crate) fn ruleset_reference(text: &[u8]) -> Result<RulesetRef<'_>, String> {
+    let text = trim_start(text);
+    let invalid = || {
+        format!(
+            "invalid ruleset name: \"{}\"",
+            lossy(&text[..text.len().min(20)])
+        )
+    };
+    match text.first() {
+        Some(c) if !c.is_ascii() => Err(invalid()),
+        Some(c) if c.is_ascii_digit() => {
+            let number = leading_number(text);
+            if (0..(MAX_RULESETS as i64) / 2).contains(&number) {
+                Ok(RulesetRef::Number(number as usize))
+            } else {
+                Err(format!("bad ruleset {number} ({} max)", MAX_RULESETS / 2))
+            }
+        }
+        _ => {
+            let end = text
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .unwrap_or(text.len());
+            let name = &text[..end];
+            if name.first().is_some_and(u8::is_ascii_alphabetic) {
+                Ok(RulesetRef::Name(name, &text[end..]))
+            } else {
+                Err(invalid())
+            }
+        }
     }
 }
 

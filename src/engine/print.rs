@@ -6,10 +6,17 @@ use super::meta::{MACRODEXPAND, MACROEXPAND, MATCHCLASS, MATCHNCLASS, MATCHREPL,
 
 /// One token (or any internal string) as `xputs` shows it.
 pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
-    let name_of = |id: u8| -> Vec<u8> {
-        match names {
-            Some(n) => n.name_of(id),
-            None => vec![id],
+    // A macro or class id: the byte itself, or `{name}` for a long name.
+    let push_name = |out: &mut Vec<u8>, id: u8| {
+        if id & 0x80 != 0 {
+            out.push(b'{');
+            match names {
+                Some(n) => out.extend(n.name_of(id)),
+                None => out.push(id),
+            }
+            out.push(b'}');
+        } else {
+            out.push(id);
         }
     };
     let mut out = Vec::with_capacity(token.len() + 4);
@@ -48,20 +55,10 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
                     i += 1;
                     match token.get(i) {
                         Some(&n) => id = n,
-                        None => {
-                            out.push(0);
-                            out.pop();
-                            continue;
-                        }
+                        None => continue,
                     }
                 }
-                if id & 0x80 != 0 {
-                    out.push(b'{');
-                    out.extend(name_of(id));
-                    out.push(b'}');
-                } else {
-                    out.push(id);
-                }
+                push_name(&mut out, id);
                 i += 1;
                 continue;
             }
@@ -72,13 +69,7 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
                     b"$!"
                 });
                 if let Some(&id) = token.get(i) {
-                    if id & 0x80 != 0 {
-                        out.push(b'{');
-                        out.extend(name_of(id));
-                        out.push(b'}');
-                    } else {
-                        out.push(id);
-                    }
+                    push_name(&mut out, id);
                     i += 1;
                 }
                 continue;
@@ -92,16 +83,9 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
                 out.push(*name);
             }
             if c == MATCHCLASS || c == MATCHNCLASS {
-                if let Some(&id) = token.get(i) {
-                    if id & 0x80 != 0 {
-                        out.push(b'{');
-                        out.extend(name_of(id));
-                        out.push(b'}');
-                        i += 1;
-                    } else if id != 0 {
-                        out.push(id);
-                        i += 1;
-                    }
+                if let Some(&id) = token.get(i).filter(|&&id| id != 0) {
+                    push_name(&mut out, id);
+                    i += 1;
                 }
             }
             if meta.is_some() {
@@ -168,7 +152,7 @@ pub fn error_text(message: &str, to: Option<&[u8]>) -> Vec<u8> {
     let mut out = Vec::new();
     if let Some(to) = to.filter(|t| !t.is_empty()) {
         if ["050", "250", "252", "450", "550", "553"].contains(&code) {
-            out.extend(shorten(to).iter().map(|b| b & 0x7F));
+            out.extend(super::shorten(to).iter().map(|b| b & 0x7F));
             out.extend(b"... ");
         }
     }
@@ -202,17 +186,4 @@ pub fn enhanced_code_len(text: &[u8]) -> Option<usize> {
         return None;
     }
     Some(i)
-}
-
-/// sendmail's `shortenstring` at 203 bytes: the middle replaced by `...`.
-fn shorten(text: &[u8]) -> Vec<u8> {
-    const MAX: usize = 203;
-    if text.len() <= MAX {
-        return text.to_vec();
-    }
-    let keep = (MAX - 3) / 2;
-    let mut out = text[..keep].to_vec();
-    out.extend(b"...");
-    out.extend(&text[text.len() - keep..]);
-    out
 }

@@ -1,10 +1,7 @@
 //! Address test mode: the command language of `sendmail -bt`, over the
 //! emulated engine. Output is byte for byte what sendmail 8.17 prints.
 
-use crate::engine::meta::{Table, MATCHCLASS};
-use crate::engine::{
-    print_token, print_tokens, translate, AddressFlags, Machine, ADDRESS_BUFFER, MAX_ATOM,
-};
+use crate::engine::{print_token, translate, AddressFlags, Machine, ADDRESS_BUFFER, MAX_ATOM};
 
 /// The banner sendmail prints when address test mode starts.
 pub const BANNER: &str =
@@ -56,6 +53,16 @@ impl Session {
 
     pub fn quit_requested(&self) -> bool {
         self.quit
+    }
+
+    /// `header sender`, `envelope recipient`, ... as `/tryflags` set them.
+    fn address_kind(&self) -> &'static str {
+        match (self.flags.header, self.flags.sender) {
+            (true, true) => "header sender",
+            (true, false) => "header recipient",
+            (false, true) => "envelope sender",
+            (false, false) => "envelope recipient",
+        }
     }
 
     fn say(&mut self, text: &str) {
@@ -336,19 +343,7 @@ impl Session {
                 m.out.extend(b"Cracked address = ");
                 let shown = print_token(&cracked, Some(&m.names));
                 m.out.extend(shown);
-                let t = format!(
-                    "\nParsing {} {} address\n",
-                    if self.flags.header {
-                        "header"
-                    } else {
-                        "envelope"
-                    },
-                    if self.flags.sender {
-                        "sender"
-                    } else {
-                        "recipient"
-                    }
-                );
+                let t = format!("\nParsing {} address\n", self.address_kind());
                 self.say(&t);
                 match self.machine.parse_address(&arg, self.flags) {
                     None => self.say("Cannot parse\n"),
@@ -420,17 +415,8 @@ impl Session {
             return;
         }
         let t = format!(
-            "Trying {} {} address {} for mailer {}\n",
-            if self.flags.header {
-                "header"
-            } else {
-                "envelope"
-            },
-            if self.flags.sender {
-                "sender"
-            } else {
-                "recipient"
-            },
+            "Trying {} address {} for mailer {}\n",
+            self.address_kind(),
             lossy(&address),
             lossy(&mailer)
         );
@@ -514,8 +500,7 @@ impl Session {
             ));
             return false;
         }
-        if let Some(pos) = address.iter().position(|&b| b & 0xE0 == 0x80) {
-            let _ = pos;
+        if address.iter().any(|&b| b & 0xE0 == 0x80) {
             self.machine.current_to = Some(address.to_vec());
             self.machine
                 .error("553 5.1.4 Address contained invalid control characters");
@@ -539,8 +524,7 @@ impl Session {
             lines.pop();
         }
         for raw in lines {
-            for (i, chunk) in reads(raw).into_iter().enumerate() {
-                let _ = i;
+            for chunk in reads(raw) {
                 out.extend(b"> ");
                 self.line(chunk);
                 out.extend(self.machine.take_output());
@@ -573,9 +557,4 @@ pub fn reads(line: &[u8]) -> Vec<&[u8]> {
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-#[allow(dead_code)]
-fn unused() {
-    let _ = (Table::External, MATCHCLASS, print_tokens::<&[u8]>);
 }
