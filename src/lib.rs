@@ -4,10 +4,13 @@
 //! The pipeline: [`syntax::parse`] builds the typed, spanned tree of
 //! [`ast`]; [`printer`] writes it back; [`cli`] drives the commands.
 
+pub mod analyze;
 pub mod ast;
 pub mod cli;
 pub mod diagnostics;
+pub mod emit;
 pub mod engine;
+pub mod intent;
 pub mod printer;
 pub mod sendmail;
 pub mod source;

@@ -1,0 +1,1 @@
+//! Map sources: reading sendmail tables and converting their entries.

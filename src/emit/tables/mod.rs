@@ -1,0 +1,1 @@
+//! Postfix lookup tables written from the intent.
