@@ -22,5 +22,7 @@ mod fuzz;
 mod grammar;
 /// Invalid inputs: rendered diagnostics, snapshot-tested.
 mod invalid;
+/// migrate: snapshots, Postfix's checks, routing agreement, open relay.
+mod migrate;
 /// Parse, print, parse again: the same tree.
 mod roundtrip;

@@ -206,3 +206,55 @@ impl Rng {
         items[self.below(items.len())]
     }
 }
+
+/// Is the real Postfix installed (postconf, postmap) and can the oracle
+/// sandboxes run?
+pub fn postfix_available() -> bool {
+    Path::new("/usr/sbin/postconf").is_file()
+        && Path::new("/usr/sbin/postmap").is_file()
+        && Command::new("unshare")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// Runs an oracle script with arguments; (success, stdout + stderr).
+pub fn run_oracle(name: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(oracle_script(name))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("oracle/{name} starts: {e}"));
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+/// The migrate output of a configuration, in memory, with the file named
+/// as given (so snapshots do not depend on where the project lives).
+pub fn migrate(
+    name: &str,
+    bytes: &[u8],
+    etc_mail: Option<&Path>,
+    maps: &[(&str, &Path)],
+) -> cf2postfix::emit::Output {
+    let file = SourceFile::new(name, bytes.to_vec());
+    let parsed = cf2postfix::syntax::parse(&file);
+    let mut env = cf2postfix::engine::Environment::new("oracle.example.com");
+    env.etc_mail = etc_mail.map(Path::to_path_buf);
+    for (map, path) in maps {
+        env.map_files
+            .insert(map.as_bytes().to_ascii_lowercase(), path.to_path_buf());
+    }
+    let analysis = cf2postfix::analyze::analyze(&file, &parsed.config, env);
+    cf2postfix::emit::emit(&analysis).expect("templates render")
+}
+
+/// Writes a migrate output into `dir`.
+pub fn write_output(output: &cf2postfix::emit::Output, dir: &Path) {
+    std::fs::create_dir_all(dir).expect("output directory");
+    for (name, bytes) in &output.files {
+        std::fs::write(dir.join(name), bytes).expect("output file");
+    }
+}

@@ -25,6 +25,61 @@ pub enum Command {
     /// 8.17 prints. Nothing is sent anywhere, no program is run.
     /// Exit status: 0, or 2 on a usage or I/O failure.
     Test(TestArgs),
+    /// Translate a sendmail.cf into an equivalent, safe Postfix configuration.
+    ///
+    /// Writes main.cf, master.cf, the lookup tables, MIGRATION.md and
+    /// report.json into the output directory. Existing files are replaced
+    /// only with --force. With --check nothing is written: the command
+    /// shows a unified diff against the directory instead.
+    /// Exit status: 0, 1 when --check finds a difference, 2 on a usage,
+    /// I/O or template failure.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The sendmail.cf to translate.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Directory to write the Postfix configuration into.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// The host name sendmail ran on (`$j`, `$w`, `$m`, `$=w`).
+    /// Default: this machine's name.
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+
+    /// Directory to read `/etc/mail/...` files (class files, map sources,
+    /// aliases) from.
+    #[arg(long, value_name = "DIR")]
+    pub etc_mail: Option<PathBuf>,
+
+    /// Hosts file for `$[ $]` canonification (default: localhost only).
+    #[arg(long, value_name = "FILE")]
+    pub hosts: Option<PathBuf>,
+
+    /// Password file for mailer `U=` users and `user` maps.
+    #[arg(long, value_name = "FILE")]
+    pub passwd: Option<PathBuf>,
+
+    /// Text source for map NAME (`key value` lines, as fed to makemap).
+    #[arg(long = "map", value_name = "NAME=FILE")]
+    pub maps: Vec<String>,
+
+    /// Replace files that already exist in the output directory.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Write nothing; print a unified diff against the output directory and
+    /// exit 1 when it differs.
+    #[arg(long)]
+    pub check: bool,
+
+    /// `text`: a summary on stdout. `json`: report.json on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

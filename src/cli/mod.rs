@@ -1,6 +1,7 @@
 //! The command line: argument types (clap) and the commands they run.
 
 mod args;
+mod migrate_command;
 mod parse_command;
 mod test_command;
 
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ColorChoice, Command, OutputFormat, ParseArgs, TestArgs};
+pub use args::{Cli, ColorChoice, Command, MigrateArgs, OutputFormat, ParseArgs, TestArgs};
 
 /// Exit status: everything fine.
 pub const EXIT_OK: u8 = 0;
@@ -32,6 +33,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match &cli.command {
         Command::Parse(args) => parse_command::run(args, out, err),
         Command::Test(args) => test_command::run(args, out, err),
+        Command::Migrate(args) => migrate_command::run(args, out, err),
     };
     match result {
         Ok(code) => code,

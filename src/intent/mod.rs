@@ -30,6 +30,9 @@ pub use service::{
 pub struct Intent {
     /// The configuration file the intent was read from.
     pub source: String,
+    /// The host name the configuration was analyzed for (`--hostname`):
+    /// Postfix's default `myhostname` on that host.
+    pub system_hostname: String,
     /// The host's own name (`$j`), when the configuration fixes it.
     pub hostname: Option<Sourced<String>>,
     /// The domain unqualified addresses get (masquerading aside): `$m`.

@@ -44,7 +44,9 @@ pub enum AccessAction {
     /// Stop looking in this table, go on with the next check.
     Skip,
     /// Put the message on hold (quarantine).
-    Hold { reason: String },
+    Hold {
+        reason: String,
+    },
     /// Reject with this status code and text.
     Error {
         code: u16,

@@ -44,7 +44,9 @@ pub struct AddressRewrite {
 pub enum VirtualTarget {
     /// To these addresses or local users; `%1` stands for the user part
     /// (or the detail, for `+*` keys), `%2`, `%3` for more.
-    Addresses { targets: Vec<String> },
+    Addresses {
+        targets: Vec<String>,
+    },
     /// Reject with this status.
     Error {
         status: String,

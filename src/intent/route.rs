@@ -34,7 +34,10 @@ impl NextHop {
             return None;
         }
         if let Some(inner) = text.strip_prefix('[') {
-            let inner = inner.strip_suffix(']').unwrap_or(inner).trim_end_matches('.');
+            let inner = inner
+                .strip_suffix(']')
+                .unwrap_or(inner)
+                .trim_end_matches('.');
             if inner.is_empty() {
                 return None;
             }
@@ -123,7 +126,9 @@ pub enum RouteAction {
         next_hop: Option<NextHop>,
     },
     /// Deliver on this host, optionally to one fixed user.
-    Local { user: Option<String> },
+    Local {
+        user: Option<String>,
+    },
     /// Reject with this status and text.
     Error {
         status: String,

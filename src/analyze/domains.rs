@@ -1,0 +1,257 @@
+//! Host identity, local and relayed domains, smart host, mail hub, luser
+//! relay and masquerading, from macros, classes and recognized features.
+
+use crate::ast::{ClassSource, LineKind};
+use crate::intent::{Disposition, Finding, Intent, NextHop, Origin, Sourced};
+
+use super::facts::Facts;
+use super::features::Features;
+
+/// A word that could be a host or domain name (not an IP prefix or junk).
+pub fn is_domain_like(word: &str) -> bool {
+    !word.is_empty()
+        && word.len() < 254
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+        && word.chars().any(|c| c.is_ascii_alphabetic())
+        && !word.starts_with('.')
+        && !word.starts_with('-')
+}
+
+/// A word that is an IP address or a sendmail IP prefix (`192.168.1`).
+pub fn is_ip_prefix(word: &str) -> bool {
+    let w = word.strip_prefix("IPv6:").unwrap_or(word);
+    !w.is_empty()
+        && (w
+            .split('.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
+            || (w.contains(':')
+                && w.chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '/')))
+}
+
+/// A sendmail `mailer:host` value (SMART_HOST, MAIL_HUB) as a next hop
+/// and the mailer it names.
+pub fn mailer_host(value: &str) -> Option<(Option<String>, NextHop)> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match value.split_once(':') {
+        Some((mailer, host)) if !mailer.starts_with('[') && !mailer.contains('.') => {
+            NextHop::parse(host).map(|h| (Some(mailer.to_owned()), h))
+        }
+        _ => NextHop::parse(value).map(|h| (None, h)),
+    }
+}
+
+pub fn analyze(facts: &Facts, features: &Features, intent: &mut Intent) {
+    // $j only when the configuration spells it out: a value built from
+    // $w belongs to whatever host runs it, which Postfix finds itself.
+    if let Some((value, origin)) = facts.macro_value("j") {
+        if origin.line > 0
+            && is_domain_like(&value)
+            && !origin.text.get(2..).unwrap_or("").contains('$')
+        {
+            intent.hostname = Some(Sourced::new(value, origin));
+        }
+    }
+    if let Some((value, origin)) = facts.macro_value("m") {
+        if origin.line > 0 && is_domain_like(&value) {
+            intent.origin_domain = Some(Sourced::new(value, origin));
+        }
+    }
+    // $=w: local host names.
+    let hostname = facts.machine.env.hostname.to_ascii_lowercase();
+    for member in facts.class_members("w") {
+        if member.contains(&hostname) || member.starts_with('[') {
+            continue; // Postfix knows its own name and addresses.
+        }
+        if is_domain_like(&member) {
+            let origin = facts.member_origin("w", &member);
+            intent.local_domains.push(Sourced::new(member, origin));
+        }
+    }
+    for line in facts.class_lines("w") {
+        if let LineKind::ClassFile(f) = &line.kind {
+            if let ClassSource::File { path } = &f.source {
+                intent
+                    .local_domain_files
+                    .push(Sourced::new(path.to_display(), facts.origin(line)));
+            }
+        }
+    }
+    smart_host(facts, intent);
+    hub_and_luser(facts, intent);
+    masquerade(facts, features, intent);
+    // Class R means "relay domains" in m4 configurations (8.9 and later);
+    // hand-written ones used it for anything, often the relay host.
+    if features.is_m4() {
+        relay_classes(facts, features, intent);
+    }
+    virtual_hosts(facts, intent);
+}
+
+fn smart_host(facts: &Facts, intent: &mut Intent) {
+    let Some((value, origin)) = facts.macro_value("S") else {
+        return;
+    };
+    if origin.line == 0 {
+        return;
+    }
+    if let Some((mailer, hop)) = mailer_host(&value) {
+        intent.findings.push(Finding {
+            disposition: Disposition::Translated,
+            origin: origin.clone(),
+            subject: "smart host".into(),
+            reason: match &mailer {
+                Some(m) => format!("relayhost (the mailer {m}: prefix is dropped: Postfix's smtp client speaks ESMTP to it)"),
+                None => "relayhost".into(),
+            },
+            action: String::new(),
+        });
+        intent.smart_host = Some(Sourced::new(hop, origin));
+    }
+}
+
+fn hub_and_luser(facts: &Facts, intent: &mut Intent) {
+    if let Some((value, origin)) = facts.macro_value("H") {
+        if origin.line > 0 {
+            if let Some((_, hop)) = mailer_host(&value) {
+                intent.findings.push(Finding {
+                    disposition: Disposition::Translated,
+                    origin: origin.clone(),
+                    subject: "mail hub".into(),
+                    reason: "local_transport = relay:[hub]: mail for local users goes to the hub"
+                        .into(),
+                    action: String::new(),
+                });
+                intent.mail_hub = Some(Sourced::new(hop, origin));
+            }
+        }
+    }
+    if let Some((value, origin)) = facts.macro_value("L") {
+        if origin.line > 0 && !value.is_empty() && facts.map_line("user").is_some() {
+            let target = match value.split_once(':') {
+                Some(("local", user)) => user.to_owned(),
+                Some((_, host)) => format!("$user@{}", host.trim_matches(['[', ']'])),
+                None => format!("$user@{}", value.trim_matches(['[', ']'])),
+            };
+            intent.findings.push(Finding {
+                disposition: Disposition::Approximated,
+                origin: origin.clone(),
+                subject: "luser relay".into(),
+                reason: "luser_relay; Postfix only uses it when local_recipient_maps is empty, which the output sets".into(),
+                action: "Unknown local users are no longer rejected at SMTP time; that is what LUSER_RELAY meant.".into(),
+            });
+            intent.luser_relay = Some(Sourced::new(target, origin));
+        }
+    }
+}
+
+fn masquerade(facts: &Facts, features: &Features, intent: &mut Intent) {
+    if let Some((value, origin)) = facts.macro_value("M") {
+        if origin.line > 0 && is_domain_like(&value) {
+            intent.masquerade.as_domain = Some(Sourced::new(value.to_ascii_lowercase(), origin));
+        }
+    }
+    for member in facts.class_members("M") {
+        if is_domain_like(&member) {
+            let origin = facts.member_origin("M", &member);
+            intent.masquerade.domains.push(Sourced::new(member, origin));
+        }
+    }
+    for member in facts.class_members("E") {
+        if member != "root" || facts.class_lines("E").len() > 1 {
+            let origin = facts.member_origin("E", &member);
+            intent
+                .masquerade
+                .exposed_users
+                .push(Sourced::new(member, origin));
+        }
+    }
+    intent.masquerade.envelope = features.origin("masquerade_envelope").cloned();
+    intent.masquerade.all_headers = features.origin("allmasquerade").cloned();
+    intent.masquerade.entire_domain = features.origin("masquerade_entire_domain").cloned();
+}
+
+fn relay_classes(facts: &Facts, features: &Features, intent: &mut Intent) {
+    for member in facts.class_members("R") {
+        let origin = facts.member_origin("R", &member);
+        if is_ip_prefix(&member) {
+            if let Some(cidr) = ip_prefix_cidr(&member) {
+                intent.relay.networks.push(Sourced::new(cidr, origin));
+            }
+        } else if is_domain_like(&member) {
+            intent
+                .relay
+                .domains
+                .push(Sourced::new(member.clone(), origin.clone()));
+            intent.relay.client_names.push(Sourced::new(member, origin));
+        }
+    }
+    if let Some(origin) = features.origin("relay_entire_domain") {
+        if let Some(domain) = &intent.origin_domain {
+            let d = domain.value.clone();
+            intent
+                .relay
+                .domains
+                .push(Sourced::new(d.clone(), origin.clone()));
+            intent
+                .relay
+                .client_names
+                .push(Sourced::new(d, origin.clone()));
+        }
+    }
+    if let Some(origin) = features.origin("relay_based_on_MX") {
+        intent.relay.based_on_mx = Some(origin.clone());
+    }
+}
+
+fn virtual_hosts(facts: &Facts, intent: &mut Intent) {
+    let local: Vec<String> = intent
+        .local_domains
+        .iter()
+        .map(|d| d.value.clone())
+        .collect();
+    for member in facts.class_members("VirtHost") {
+        if is_domain_like(&member) && !local.contains(&member) {
+            let origin = facts.member_origin("VirtHost", &member);
+            intent.virtual_domains.push(Sourced::new(member, origin));
+        }
+    }
+}
+
+/// A sendmail IP prefix (`10`, `192.168.1`, `10.1.2.3`) in CIDR form.
+pub fn ip_prefix_cidr(word: &str) -> Option<String> {
+    if let Some(v6) = word.strip_prefix("IPv6:") {
+        return Some(if v6.contains('/') {
+            format!("[{}]/{}", v6.split('/').next()?, v6.split('/').nth(1)?)
+        } else {
+            format!("[{v6}]/128")
+        });
+    }
+    let parts: Vec<u8> = word
+        .split('.')
+        .map(|p| p.parse::<u8>().ok())
+        .collect::<Option<Vec<u8>>>()?;
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let bits = parts.len() * 8;
+    let mut octets = parts.clone();
+    octets.resize(4, 0);
+    Some(format!(
+        "{}.{}.{}.{}/{bits}",
+        octets[0], octets[1], octets[2], octets[3]
+    ))
+}
+
+/// The loopback networks every Postfix mynetworks holds.
+pub fn loopback(origin: &Origin) -> Vec<Sourced<String>> {
+    vec![
+        Sourced::new("127.0.0.0/8".into(), origin.clone()),
+        Sourced::new("[::1]/128".into(), origin.clone()),
+    ]
+}
