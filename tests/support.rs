@@ -221,8 +221,14 @@ pub fn postfix_available() -> bool {
 
 /// Runs an oracle script with arguments; (success, stdout + stderr).
 pub fn run_oracle(name: &str, args: &[&str]) -> (bool, String) {
+    run_oracle_env(name, args, &[])
+}
+
+/// Runs an oracle script with arguments and environment variables.
+pub fn run_oracle_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let output = Command::new(oracle_script(name))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("oracle/{name} starts: {e}"));

@@ -300,21 +300,19 @@ fn local_delivery(
         .iter()
         .map(|a| external(&facts.machine, a))
         .collect();
-    match kind {
-        MailerKind::Procmail => {
-            intent.local_delivery.kind = LocalDeliveryKind::Command;
-            // procmail -a $h -d $u: Postfix runs it per recipient with the
-            // extension in $EXTENSION, so -a carries ${extension}.
-            let mut command = vec![path.clone()];
-            for a in args.iter().skip(1) {
-                command.push(match a.as_str() {
-                    "$h" => "\"$EXTENSION\"".into(),
-                    "$u" => "\"$USER\"".into(),
-                    other => other.to_owned(),
-                });
-            }
-            intent.local_delivery.command = Some(Sourced::new(command.join(" "), origin.clone()));
-        }
-        _ => {}
+    if kind != MailerKind::Procmail {
+        return;
     }
+    intent.local_delivery.kind = LocalDeliveryKind::Command;
+    // procmail -a $h -d $u: Postfix runs the command per recipient with
+    // the address extension in $EXTENSION and the user in $USER.
+    let mut command = vec![path];
+    for a in args.iter().skip(1) {
+        command.push(match a.as_str() {
+            "$h" => "\"$EXTENSION\"".into(),
+            "$u" => "\"$USER\"".into(),
+            other => other.to_owned(),
+        });
+    }
+    intent.local_delivery.command = Some(Sourced::new(command.join(" "), origin.clone()));
 }

@@ -56,6 +56,7 @@ pub fn analyze<'a>(file: &'a SourceFile, config: &'a Config, env: Environment) -
     maps::analyze(&facts, &features, &mut intent);
     relay::analyze(&facts, &features, &mut intent);
     relay::feature_findings(&features, &mut intent);
+    relay::dnsbl(&facts, &mut intent);
 
     // Way 2: the engine over probe addresses.
     let mut extra: BTreeSet<String> = BTreeSet::new();

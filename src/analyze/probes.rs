@@ -209,8 +209,10 @@ pub fn addresses(
     // each pseudo-domain the rules name.
     let mut short: BTreeSet<String> = BTreeSet::new();
     for class in facts.machine.names_of_classes() {
-        if class == "t" {
-            continue; // trusted users, not hosts
+        // One-letter classes only: m4's long-named ones hold markers
+        // (`{Accept}`, `{Tls}`), and `t` holds trusted users.
+        if class.len() != 1 || class == "t" {
+            continue;
         }
         for member in facts.class_members(&class) {
             if is_domain_like(&member) && !member.contains('.') && member.len() > 1 {
@@ -218,7 +220,10 @@ pub fn addresses(
             }
         }
     }
-    for word in literals.iter().filter(|w| !w.contains('.')) {
+    for word in literals
+        .iter()
+        .filter(|w| !w.contains('.') && *w != "redirect")
+    {
         for member in short.iter().take(50) {
             domains.insert(format!("{member}.{word}"));
         }

@@ -103,3 +103,38 @@ pub fn feature_findings(features: &Features, intent: &mut Intent) {
         }
     }
 }
+
+/// DNS block lists: `$(dnsbl $4.$3.$2.$1.ZONE. $: OK $)` lookups that
+/// FEATURE(dnsbl) and FEATURE(enhdnsbl) put into the client check.
+pub fn dnsbl(facts: &Facts, intent: &mut Intent) {
+    for line in &facts.config.lines {
+        if !matches!(line.kind, LineKind::Rule(_)) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(facts.file.slice(line.span)).into_owned();
+        for marker in ["$(dnsbl ", "$(ednsbl "] {
+            let Some((_, rest)) = text.split_once(marker) else {
+                continue;
+            };
+            let Some(zone) = rest.split_whitespace().next() else {
+                continue;
+            };
+            let zone = zone
+                .trim_start_matches("$4.$3.$2.$1.")
+                .trim_end_matches('.');
+            if !zone.contains('$') && super::domains::is_domain_like(zone) {
+                let origin = facts.origin(line);
+                intent.findings.push(Finding {
+                    disposition: Disposition::Translated,
+                    origin: origin.clone(),
+                    subject: format!("DNS block list {zone}"),
+                    reason: "reject_rbl_client in smtpd_client_restrictions".into(),
+                    action: String::new(),
+                });
+                intent
+                    .dnsbl
+                    .push(crate::intent::Sourced::new(zone.to_owned(), origin));
+            }
+        }
+    }
+}

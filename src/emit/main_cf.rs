@@ -25,7 +25,7 @@ pub struct Section {
 /// How a comment names an origin.
 pub fn origin_comment(o: &Origin) -> String {
     if o.line == 0 {
-        format!("{}", o.file)
+        o.file.clone()
     } else if o.text.is_empty() {
         o.location()
     } else {

@@ -127,6 +127,8 @@ pub fn differences(intent: &Intent, run: &ProbeRun) -> Vec<Difference> {
         }
         let reason = if domain.ends_with(".redirect") {
             "FEATURE(redirect): sendmail bounces user@host.REDIRECT, which aliases of moved users produce; in Postfix list moved users in relocated_maps".to_owned()
+        } else if literal {
+            "an address literal: sendmail delivers to the address itself, Postfix's transport table cannot name [address] literals so they follow the default route".to_owned()
         } else if domain.starts_with("somehost.") || domain.split('.').count() == 1 {
             "a one-word or pseudo-domain host that sendmail's rules route by name; Postfix routes by domain".to_owned()
         } else if sendmail.0 == "local" {
