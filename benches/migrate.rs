@@ -64,7 +64,11 @@ fn main() {
                 .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
             if let Some(path) = largest {
                 let bytes = std::fs::read(path).expect("corpus file");
-                let name = path.strip_prefix(&corpus).unwrap_or(path).display().to_string();
+                let name = path
+                    .strip_prefix(&corpus)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string();
                 report(&format!("{name} (largest corpus file)"), &bytes, None, 10);
             }
             // The slowest: one pass over the corpus finds it.
@@ -72,13 +76,17 @@ fn main() {
             for path in &files {
                 let bytes = std::fs::read(path).expect("corpus file");
                 let t = migrate_once("scan", &bytes, None);
-                if slowest.as_ref().is_none_or(|(s, _)| t > *s) {
+                if slowest.as_ref().map_or(true, |(s, _)| t > *s) {
                     slowest = Some((t, path.clone()));
                 }
             }
             if let Some((_, path)) = slowest {
                 let bytes = std::fs::read(&path).expect("corpus file");
-                let name = path.strip_prefix(&corpus).unwrap_or(&path).display().to_string();
+                let name = path
+                    .strip_prefix(&corpus)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
                 report(&format!("{name} (slowest corpus file)"), &bytes, None, 3);
             }
         }
@@ -91,7 +99,12 @@ fn main() {
     match out {
         Ok(o) if o.status.success() && !o.stdout.is_empty() => {
             let etc = project().join("examples/m4-site/etc-mail");
-            report("examples/m4-site (m4, with maps)", &o.stdout, Some(&etc), 10);
+            report(
+                "examples/m4-site (m4, with maps)",
+                &o.stdout,
+                Some(&etc),
+                10,
+            );
         }
         _ => eprintln!("the sendmail m4 tree is not installed: m4 example skipped"),
     }

@@ -255,3 +255,33 @@ pub fn loopback(origin: &Origin) -> Vec<Sourced<String>> {
         Sourced::new("[::1]/128".into(), origin.clone()),
     ]
 }
+
+/// `user+detail` handling: sendmail's ruleset 5 (`localaddr`) retries a
+/// local `user+detail` as `user+*` and `user`, which is Postfix's
+/// recipient_delimiter.
+pub fn plus_detail(facts: &Facts, intent: &mut Intent) {
+    let Some(number) = facts.ruleset("localaddr").or_else(|| facts.ruleset("5")) else {
+        return;
+    };
+    for rule in facts.machine.rulesets.rules(number).iter() {
+        let origin = facts.origin_at(rule.line);
+        let lhs = origin
+            .text
+            .get(1..)
+            .unwrap_or("")
+            .split('\t')
+            .next()
+            .unwrap_or("");
+        if lhs.replace(' ', "") == "$++$*" {
+            intent.findings.push(Finding {
+                disposition: Disposition::Translated,
+                origin: origin.clone(),
+                subject: "user+detail addresses".into(),
+                reason: "local user+detail is delivered to user; recipient_delimiter = +".into(),
+                action: String::new(),
+            });
+            intent.recipient_delimiter = Some(Sourced::new("+".into(), origin));
+            return;
+        }
+    }
+}

@@ -51,6 +51,7 @@ pub fn analyze<'a>(file: &'a SourceFile, config: &'a Config, env: Environment) -
         ..Intent::default()
     };
     domains::analyze(&facts, &features, &mut intent);
+    domains::plus_detail(&facts, &mut intent);
     options::analyze(&facts, &mut intent);
     mailers::analyze(&facts, &mut intent);
     maps::analyze(&facts, &features, &mut intent);
