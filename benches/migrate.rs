@@ -5,25 +5,14 @@
 //! Inputs: the largest corpus file, the corpus file that takes longest,
 //! and the m4 example with its maps. Nothing is written to disk.
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::{cf_files, project};
 use std::time::{Duration, Instant};
 
 use cf2postfix::source::SourceFile;
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn cf_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            cf_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "cf") {
-            out.push(path);
-        }
-    }
-}
 
 fn migrate_once(name: &str, bytes: &[u8], etc_mail: Option<&Path>) -> Duration {
     let start = Instant::now();

@@ -4,27 +4,16 @@
 //! Inputs: the largest file of the legacy corpus (`CF2POSTFIX_CORPUS`),
 //! and a 10 MB file made by repeating the corpus (or the examples).
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::{cf_files, project};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cf2postfix::source::SourceFile;
 use cf2postfix::syntax;
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn cf_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            cf_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "cf") {
-            out.push(path);
-        }
-    }
-}
 
 fn parse_speed(bytes: &[u8]) -> (Duration, f64) {
     let file = SourceFile::new("bench", bytes.to_vec());

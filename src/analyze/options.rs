@@ -186,6 +186,15 @@ fn banner(value: &str) -> (String, Vec<String>) {
     (banner, dropped)
 }
 
+/// Translated when nothing was left out, else approximated.
+fn complete(dropped: &[String]) -> Disposition {
+    if dropped.is_empty() {
+        Disposition::Translated
+    } else {
+        Disposition::Approximated
+    }
+}
+
 fn set(slot: &mut Option<Sourced<u64>>, value: Option<u64>, origin: &Origin) {
     if let Some(v) = value {
         *slot = Some(Sourced::new(v, origin.clone()));
@@ -462,15 +471,7 @@ fn option(
                 if b != "$myhostname ESMTP $mail_name" {
                     intent.banner = Some(Sourced::new(b, origin.clone()));
                 }
-                done(
-                    intent,
-                    if dropped.is_empty() {
-                        Disposition::Translated
-                    } else {
-                        Disposition::Approximated
-                    },
-                    reason,
-                );
+                done(intent, complete(&dropped), reason);
             }
         }
         "PrivacyOptions" => {
@@ -534,11 +535,7 @@ fn option(
                 intent.forward_path = Some(Sourced::new(path, origin.clone()));
                 done(
                     intent,
-                    if dropped.is_empty() {
-                        Disposition::Translated
-                    } else {
-                        Disposition::Approximated
-                    },
+                    complete(&dropped),
                     if dropped.is_empty() {
                         "forward_path".to_owned()
                     } else {

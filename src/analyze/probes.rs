@@ -349,27 +349,24 @@ pub fn routes(
         if default.is_some_and(|d| same_route(d, &action)) {
             continue;
         }
+        let origin = outcome
+            .rule_line
+            .map(|l| facts.origin_at(l))
+            .unwrap_or_else(|| facts.whole());
+        let evidence = format!("probe {address} resolves to {}", describe(outcome));
         // `somehost.uucp`: the route is for the whole pseudo-domain.
-        let destination = match d.strip_prefix("somehost.") {
-            Some(parent) => {
-                let action = generalize(&action, "somehost");
-                if default.is_some_and(|d| same_route(d, &action)) {
-                    continue;
-                }
-                let origin = outcome
-                    .rule_line
-                    .map(|l| facts.origin_at(l))
-                    .unwrap_or_else(|| facts.whole());
+        if let Some(parent) = d.strip_prefix("somehost.") {
+            let action = generalize(&action, "somehost");
+            if !default.is_some_and(|d| same_route(d, &action)) {
                 out.push((
                     Destination::Subdomains(parent.to_owned()),
                     action,
-                    format!("probe {address} resolves to {}", describe(outcome)),
+                    evidence,
                     origin,
                 ));
-                continue;
             }
-            None => Destination::Domain(d.clone()),
-        };
+            continue;
+        }
         // A host under a pseudo-domain that goes where the whole
         // pseudo-domain goes needs no entry of its own.
         if let Some((_, parent)) = d.split_once('.') {
@@ -380,16 +377,7 @@ pub fn routes(
                 continue;
             }
         }
-        let origin = outcome
-            .rule_line
-            .map(|l| facts.origin_at(l))
-            .unwrap_or_else(|| facts.whole());
-        out.push((
-            destination,
-            action,
-            format!("probe {address} resolves to {}", describe(outcome)),
-            origin,
-        ));
+        out.push((Destination::Domain(d.clone()), action, evidence, origin));
     }
     out
 }

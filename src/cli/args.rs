@@ -46,27 +46,8 @@ pub struct MigrateArgs {
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
 
-    /// The host name sendmail ran on (`$j`, `$w`, `$m`, `$=w`).
-    /// Default: this machine's name.
-    #[arg(long, value_name = "NAME")]
-    pub hostname: Option<String>,
-
-    /// Directory to read `/etc/mail/...` files (class files, map sources,
-    /// aliases) from.
-    #[arg(long, value_name = "DIR")]
-    pub etc_mail: Option<PathBuf>,
-
-    /// Hosts file for `$[ $]` canonification (default: localhost only).
-    #[arg(long, value_name = "FILE")]
-    pub hosts: Option<PathBuf>,
-
-    /// Password file for mailer `U=` users and `user` maps.
-    #[arg(long, value_name = "FILE")]
-    pub passwd: Option<PathBuf>,
-
-    /// Text source for map NAME (`key value` lines, as fed to makemap).
-    #[arg(long = "map", value_name = "NAME=FILE")]
-    pub maps: Vec<String>,
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
 
     /// Replace files that already exist in the output directory.
     #[arg(long)]
@@ -88,30 +69,8 @@ pub struct TestArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// The host name sendmail would see (`$j`, `$w`, `$m`, `$=w`).
-    /// Default: this machine's name.
-    #[arg(long, value_name = "NAME")]
-    pub hostname: Option<String>,
-
-    /// Directory to read `/etc/mail/...` files (class files, map sources) from.
-    #[arg(long, value_name = "DIR")]
-    pub etc_mail: Option<PathBuf>,
-
-    /// Hosts file for `$[ $]`, `/canon` and the host map (default: localhost only).
-    #[arg(long, value_name = "FILE")]
-    pub hosts: Option<PathBuf>,
-
-    /// Password file for `user` maps (default: none).
-    #[arg(long, value_name = "FILE")]
-    pub passwd: Option<PathBuf>,
-
-    /// Group file for mailer `U=user:group` fields (default: none).
-    #[arg(long, value_name = "FILE")]
-    pub group: Option<PathBuf>,
-
-    /// Text source for map NAME (`key value` lines, as fed to makemap).
-    #[arg(long = "map", value_name = "NAME=FILE")]
-    pub maps: Vec<String>,
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
 
     /// A test line to run instead of reading stdin (repeatable).
     #[arg(short = 'e', value_name = "LINE")]
@@ -125,6 +84,37 @@ pub struct TestArgs {
     /// are, and what `$1..$9` were bound to.
     #[arg(long)]
     pub trace: bool,
+}
+
+/// The machine the configuration ran on: what `sendmail` would have found
+/// in its environment (host name, `/etc/mail`, hosts, passwd, group, maps).
+#[derive(Debug, Args)]
+pub struct EnvironmentArgs {
+    /// The host name sendmail would see (`$j`, `$w`, `$m`, `$=w`).
+    /// Default: this machine's name.
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+
+    /// Directory to read `/etc/mail/...` files (class files, map sources,
+    /// aliases) from.
+    #[arg(long, value_name = "DIR")]
+    pub etc_mail: Option<PathBuf>,
+
+    /// Hosts file for `$[ $]`, `/canon` and the host map (default: localhost only).
+    #[arg(long, value_name = "FILE")]
+    pub hosts: Option<PathBuf>,
+
+    /// Password file for `user` maps and mailer `U=` users (default: none).
+    #[arg(long, value_name = "FILE")]
+    pub passwd: Option<PathBuf>,
+
+    /// Group file for mailer `U=user:group` fields (default: none).
+    #[arg(long, value_name = "FILE")]
+    pub group: Option<PathBuf>,
+
+    /// Text source for map NAME (`key value` lines, as fed to makemap).
+    #[arg(long = "map", value_name = "NAME=FILE")]
+    pub maps: Vec<String>,
 }
 
 #[derive(Debug, Args)]

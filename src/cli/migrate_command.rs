@@ -30,14 +30,7 @@ pub const FILE_NAMES: &[&str] = &[
 
 pub fn run(args: &MigrateArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let source = read_source(&args.file)?;
-    let env = match environment(
-        args.hostname.as_deref(),
-        args.etc_mail.as_ref(),
-        args.hosts.as_ref(),
-        args.passwd.as_ref(),
-        None,
-        &args.maps,
-    ) {
+    let env = match environment(&args.environment) {
         Ok(env) => env,
         Err(e) => {
             writeln!(err, "cf2postfix: {e}")?;

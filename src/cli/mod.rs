@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ColorChoice, Command, MigrateArgs, OutputFormat, ParseArgs, TestArgs};
+pub use args::{
+    Cli, ColorChoice, Command, EnvironmentArgs, MigrateArgs, OutputFormat, ParseArgs, TestArgs,
+};
 
 /// Exit status: everything fine.
 pub const EXIT_OK: u8 = 0;

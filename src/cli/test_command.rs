@@ -3,7 +3,7 @@
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-use super::args::TestArgs;
+use super::args::{EnvironmentArgs, TestArgs};
 use super::{read_source, EXIT_FAILURE, EXIT_OK};
 use crate::engine::{lossy_text, Environment, Machine, TraceStep};
 use crate::testmode::{Session, BANNER};
@@ -13,22 +13,16 @@ fn io_error(message: String) -> std::io::Error {
 }
 
 /// Builds the environment the configuration is loaded in.
-pub fn environment(
-    hostname: Option<&str>,
-    etc_mail: Option<&PathBuf>,
-    hosts: Option<&PathBuf>,
-    passwd: Option<&PathBuf>,
-    group: Option<&PathBuf>,
-    maps: &[String],
-) -> std::io::Result<Environment> {
-    let hostname = match hostname {
+pub fn environment(args: &EnvironmentArgs) -> std::io::Result<Environment> {
+    let (etc_mail, hosts, passwd, group) = (&args.etc_mail, &args.hosts, &args.passwd, &args.group);
+    let hostname = match args.hostname.as_deref() {
         Some(h) => h.to_owned(),
         None => std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|h| h.trim().to_owned())
             .unwrap_or_else(|_| "localhost".into()),
     };
     let mut env = Environment::new(&hostname);
-    env.etc_mail = etc_mail.cloned();
+    env.etc_mail.clone_from(etc_mail);
     if let Some(path) = hosts {
         let text = std::fs::read_to_string(path)
             .map_err(|e| io_error(format!("cannot read {}: {e}", path.display())))?;
@@ -44,7 +38,7 @@ pub fn environment(
             .map_err(|e| io_error(format!("cannot read {}: {e}", path.display())))?;
         env.groups = Environment::parse_passwd(&bytes);
     }
-    for spec in maps {
+    for spec in &args.maps {
         let Some((name, file)) = spec.split_once('=') else {
             return Err(io_error(format!("--map {spec}: expected NAME=FILE")));
         };
@@ -63,14 +57,7 @@ pub fn environment(
 
 pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let source = read_source(&args.file)?;
-    let env = match environment(
-        args.hostname.as_deref(),
-        args.etc_mail.as_ref(),
-        args.hosts.as_ref(),
-        args.passwd.as_ref(),
-        args.group.as_ref(),
-        &args.maps,
-    ) {
+    let env = match environment(&args.environment) {
         Ok(env) => env,
         Err(e) => {
             writeln!(err, "cf2postfix: {e}")?;
