@@ -82,9 +82,15 @@ pub fn analyze(facts: &Facts, features: &Features, intent: &mut Intent) {
             }
         }
     }
-    smart_host(facts, intent);
-    hub_and_luser(facts, intent);
-    masquerade(facts, features, intent);
+    // The m4 macro and class conventions (`$S` smart host, `$H` hub, `$L`
+    // luser relay, `$M` and class M masquerading): hand-written
+    // configurations used the same letters for other things (SunOS `$M`
+    // is the smart host's mailer), so there the probes decide.
+    if features.is_m4() {
+        smart_host(facts, intent);
+        hub_and_luser(facts, intent);
+        masquerade(facts, features, intent);
+    }
     // Class R means "relay domains" in m4 configurations (8.9 and later);
     // hand-written ones used it for anything, often the relay host.
     if features.is_m4() {
