@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod engine;
 pub mod intent;
+pub mod postfix;
 pub mod printer;
 pub mod sendmail;
 pub mod source;

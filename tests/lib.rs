@@ -24,5 +24,9 @@ mod grammar;
 mod invalid;
 /// migrate: snapshots, Postfix's checks, routing agreement, open relay.
 mod migrate;
+/// The Postfix model against the real trivial-rewrite.
+mod postfix_model;
+/// Postfix lookup tables against the real postmap -q.
+mod postfix_tables;
 /// Parse, print, parse again: the same tree.
 mod roundtrip;
