@@ -17,3 +17,4 @@ pub mod sendmail;
 pub mod source;
 pub mod syntax;
 pub mod testmode;
+pub mod verify;

@@ -30,3 +30,5 @@ mod postfix_model;
 mod postfix_tables;
 /// Parse, print, parse again: the same tree.
 mod roundtrip;
+/// verify: explained differences only, broken configurations caught, the command.
+mod verify;

@@ -69,6 +69,52 @@ pub fn analyze(facts: &Facts, features: &Features, intent: &mut Intent) {
     if features.has("virtusertable") || facts.map_line("virtuser").is_some() {
         if let Some(table) = read(facts, intent, "virtuser", "virtusertable") {
             let (aliases, findings) = tables::virtusertable::aliases(&table);
+            // sendmail consults the virtusertable only for its own names
+            // ($=w) and the virtual hosts ($={VirtHost}); entries for any
+            // other domain never apply.
+            let virt_hosts = facts.class_members("VirtHost");
+            let hostname = facts.machine.env.hostname.to_ascii_lowercase();
+            let applies = |key: &str| -> bool {
+                let domain = key
+                    .rsplit_once('@')
+                    .map(|(_, d)| d.to_ascii_lowercase())
+                    .unwrap_or_default();
+                domain.is_empty()
+                    || domain == hostname
+                    || facts.class_members("w").contains(&domain)
+                    || virt_hosts.contains(&domain)
+                    || features.has("virtuser_entire_domain")
+                        && virt_hosts
+                            .iter()
+                            .any(|v| domain.ends_with(&format!(".{v}")))
+            };
+            let (mut aliases, dead): (Vec<_>, Vec<_>) =
+                aliases.into_iter().partition(|a| applies(&a.key));
+            // A bare local user as a target: Postfix would qualify it with
+            // myorigin and look it up again, where a catch-all of that
+            // domain takes it. `@localhost` (always in mydestination)
+            // keeps it local, as sendmail delivers it.
+            for a in &mut aliases {
+                if let crate::intent::VirtualTarget::Addresses { targets } = &mut a.target {
+                    for t in targets.iter_mut() {
+                        let plain = !t.contains('@')
+                            && !t.contains('%')
+                            && !t.starts_with(['|', '/', ':', '"']);
+                        if plain && !t.is_empty() {
+                            t.push_str("@localhost");
+                        }
+                    }
+                }
+            }
+            for a in dead {
+                intent.findings.push(Finding {
+                    disposition: Disposition::NotTranslated,
+                    origin: a.origin.clone(),
+                    subject: format!("virtusertable entry {}", a.key),
+                    reason: "its domain is neither a local host name ($=w) nor a virtual host ($={VirtHost}), so sendmail never uses this entry".into(),
+                    action: "Add the domain with VIRTUSER_DOMAIN in the old configuration's terms, or list it in virtual_alias_domains if the entry is meant to work.".into(),
+                });
+            }
             for a in &aliases {
                 if let Some((_, domain)) = a.key.rsplit_once('@') {
                     let domain = domain.to_ascii_lowercase();

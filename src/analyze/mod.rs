@@ -79,6 +79,7 @@ pub fn analyze<'a>(file: &'a SourceFile, config: &'a Config, env: Environment) -
     }
     rules::report(&facts, &features, &run.fired, &rewritten, &mut intent);
     everything_route(&mut intent);
+    local_under_routes(&mut intent);
     normalize(&mut intent);
     risks::analyze(&mut intent);
     intent.risks.sort();
@@ -304,6 +305,36 @@ fn everything_route(intent: &mut Intent) {
             }
         }
     }
+}
+
+/// Postfix consults transport_maps before mydestination: a local domain
+/// under a routed parent (`gw.uucp` under `.uucp`) needs its own `local:`
+/// entry to stay local.
+fn local_under_routes(intent: &mut Intent) {
+    let mut extra = Vec::new();
+    for d in &intent.local_domains {
+        let under = intent.routes.iter().any(|r| match &r.destination {
+            Destination::Subdomains(p) => d.value.ends_with(&format!(".{p}")),
+            Destination::Domain(x) => x == &d.value,
+            _ => false,
+        });
+        let own = intent
+            .routes
+            .iter()
+            .any(|r| r.destination == Destination::Domain(d.value.clone()));
+        if under && !own {
+            extra.push(Route {
+                destination: Destination::Domain(d.value.clone()),
+                action: RouteAction::Local { user: None },
+                evidence: format!(
+                    "{} is local, and transport_maps come before mydestination",
+                    d.value
+                ),
+                origin: d.origin.clone(),
+            });
+        }
+    }
+    intent.routes.extend(extra);
 }
 
 /// How a destination is written in the report.

@@ -98,7 +98,10 @@ pub fn run(machine: &mut Machine, addresses: &BTreeSet<String>) -> ProbeRun {
         fired.dedup();
         for step in &steps {
             run.fired.insert(step.line);
-            if step.output.first().and_then(|t| t.first()) == Some(&CANONNET) {
+            // The first rule to produce the triple; the rules that called
+            // it return it afterwards.
+            if rule_line.is_none() && step.output.first().and_then(|t| t.first()) == Some(&CANONNET)
+            {
                 rule_line = Some(step.line);
             }
         }

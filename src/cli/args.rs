@@ -34,6 +34,44 @@ pub enum Command {
     /// Exit status: 0, 1 when --check finds a difference, 2 on a usage,
     /// I/O or template failure.
     Migrate(MigrateArgs),
+    /// Prove a migration: every address through the old sendmail rules and
+    /// through the new Postfix configuration, every difference listed.
+    ///
+    /// Addresses come from --addresses files (one per line), from the `to=`
+    /// fields of sendmail --maillog files, or, with neither, from a probe
+    /// set built from the configuration. Processing streams: memory does
+    /// not grow with the number of addresses.
+    /// Exit status: 0 when both agree on every address, 1 when any
+    /// differs, 2 on a usage or I/O failure.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The sendmail.cf the migration came from.
+    #[arg(value_name = "SENDMAIL_CF")]
+    pub file: PathBuf,
+
+    /// The Postfix configuration directory (main.cf, master.cf, tables).
+    #[arg(value_name = "POSTFIX_DIR")]
+    pub postfix_dir: PathBuf,
+
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
+
+    /// A file of addresses, one per line (`-` for stdin; repeatable).
+    #[arg(long = "addresses", value_name = "FILE")]
+    pub addresses: Vec<PathBuf>,
+
+    /// A sendmail syslog file: the recipients of its `to=` fields (repeatable).
+    #[arg(long = "maillog", value_name = "FILE")]
+    pub maillogs: Vec<PathBuf>,
+
+    /// `text`: differences as they are found, then a summary table.
+    /// `json`: one JSON object per difference, then one with the summary
+    /// (JSON Lines).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

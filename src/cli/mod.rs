@@ -4,6 +4,7 @@ mod args;
 mod migrate_command;
 mod parse_command;
 mod test_command;
+mod verify_command;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ use clap::Parser;
 
 pub use args::{
     Cli, ColorChoice, Command, EnvironmentArgs, MigrateArgs, OutputFormat, ParseArgs, TestArgs,
+    VerifyArgs,
 };
 
 /// Exit status: everything fine.
@@ -36,6 +38,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Parse(args) => parse_command::run(args, out, err),
         Command::Test(args) => test_command::run(args, out, err),
         Command::Migrate(args) => migrate_command::run(args, out, err),
+        Command::Verify(args) => verify_command::run(args, out, err),
     };
     match result {
         Ok(code) => code,

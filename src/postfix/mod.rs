@@ -3,6 +3,7 @@
 //! their text sources with Postfix's search orders ([`tables`]), and
 //! trivial-rewrite's `rewrite` and `resolve` ([`resolve`]).
 
+pub mod cleanup;
 pub mod config;
 pub mod resolve;
 pub mod tables;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Throughput and memory of `cf2postfix verify` on sendmail maillogs of
+# 10,000 and 1,000,000 recipients, and the real sendmail -bt on the same
+# addresses (`/parse ADDRESS`, as verify does on the sendmail side).
+# Usage: bash benches/verify.sh [N_SENDMAIL]   (default 100000 for sendmail)
+# Needs: the m4 tree and sendmail from oracle/install.sh, GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/cf2postfix
+work=target/bench-verify
+rm -rf "$work"; mkdir -p "$work"
+oracle/mc2cf examples/m4-site/site.mc > "$work/site.cf"
+"$bin" migrate "$work/site.cf" --etc-mail examples/m4-site/etc-mail --hostname oracle.example.com -o "$work/postfix" > /dev/null
+
+# A maillog: one delivery line per recipient, over a mix of local,
+# virtual, routed, relayed and outside addresses.
+maillog() {
+    awk -v n="$1" 'BEGIN {
+        split("example.org mail.example.org branch.example.org legacy.example.org x.legacy.example.org old.example.com lists.example.org example.net example.com oracle.example.com", d, " ")
+        for (i = 0; i < n; i++)
+            printf "Nov 24 10:%02d:%02d mail sendmail[%d]: q%07d: to=<user%d@%s>, delay=00:00:01, mailer=esmtp, pri=120, stat=Sent\n", (i / 60) % 60, i % 60, 1000 + i % 30000, i, i % 5000, d[i % 10 + 1]
+    }'
+}
+maillog 10000 > "$work/maillog-10k"
+maillog 1000000 > "$work/maillog-1m"
+run() {
+    /usr/bin/time -f '%e %M' -o "$work/time" "$bin" verify "$work/site.cf" "$work/postfix" \
+        --etc-mail examples/m4-site/etc-mail --hostname oracle.example.com --maillog "$1" > "$work/out" || true
+    read -r secs kb < "$work/time"
+    total=$(tail -1 "$work/out" | awk -F'|' '{gsub(/ /, "", $3); print $3}')
+    echo "| $2 | $total | ${secs} s | $(awk -v t="$total" -v s="$secs" 'BEGIN { printf "%.0f", t / s * 60 }') | $((kb / 1024)) MiB |"
+}
+echo "| input | addresses | time | addresses per minute | peak memory |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+run "$work/maillog-10k" "maillog, 10 thousand recipients"
+run "$work/maillog-1m" "maillog, 1 million recipients"
+
+n=${1:-100000}
+sed -n 's/.* to=<\([^>]*\)>.*/\/parse \1/p' "$work/maillog-1m" | head -n "$n" > "$work/bt-input"
+start=$(date +%s.%N)
+SM_ETC_MAIL= ORACLE_ETC_MAIL=examples/m4-site/etc-mail oracle/sendmail-bt "$work/site.cf" < "$work/bt-input" > /dev/null
+end=$(date +%s.%N)
+awk -v n="$n" -v s="$start" -v e="$end" 'BEGIN { printf "| real sendmail -bt, /parse | %d | %.1f s | %.0f | |\n", n, e - s, n / (e - s) * 60 }'
