@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::args::{MigrateArgs, OutputFormat};
-use super::test_command::environment;
+use super::test_command::environment_or_report;
 use super::{read_source, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::emit::Output;
 
@@ -30,12 +30,8 @@ pub const FILE_NAMES: &[&str] = &[
 
 pub fn run(args: &MigrateArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let source = read_source(&args.file)?;
-    let env = match environment(&args.environment) {
-        Ok(env) => env,
-        Err(e) => {
-            writeln!(err, "cf2postfix: {e}")?;
-            return Ok(EXIT_FAILURE);
-        }
+    let Some(env) = environment_or_report(&args.environment, err)? else {
+        return Ok(EXIT_FAILURE);
     };
     let parsed = crate::syntax::parse(&source);
     let analysis = crate::analyze::analyze(&source, &parsed.config, env);

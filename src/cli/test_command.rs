@@ -12,6 +12,20 @@ fn io_error(message: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
 }
 
+/// The environment, or `None` after reporting why it cannot be built.
+pub fn environment_or_report(
+    args: &EnvironmentArgs,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<Environment>> {
+    match environment(args) {
+        Ok(env) => Ok(Some(env)),
+        Err(e) => {
+            writeln!(err, "cf2postfix: {e}")?;
+            Ok(None)
+        }
+    }
+}
+
 /// Builds the environment the configuration is loaded in.
 pub fn environment(args: &EnvironmentArgs) -> std::io::Result<Environment> {
     let (etc_mail, hosts, passwd, group) = (&args.etc_mail, &args.hosts, &args.passwd, &args.group);
@@ -57,12 +71,8 @@ pub fn environment(args: &EnvironmentArgs) -> std::io::Result<Environment> {
 
 pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let source = read_source(&args.file)?;
-    let env = match environment(&args.environment) {
-        Ok(env) => env,
-        Err(e) => {
-            writeln!(err, "cf2postfix: {e}")?;
-            return Ok(EXIT_FAILURE);
-        }
+    let Some(env) = environment_or_report(&args.environment, err)? else {
+        return Ok(EXIT_FAILURE);
     };
     let parsed = crate::syntax::parse(&source);
     let mut machine = Machine::load(&source, &parsed.config, env);

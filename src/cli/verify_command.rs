@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 
 use super::args::{OutputFormat, VerifyArgs};
-use super::test_command::environment;
+use super::test_command::environment_or_report;
 use super::{read_source, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::engine::Machine;
 use crate::postfix::cleanup::Pipeline;
@@ -28,12 +28,8 @@ fn open(path: &std::path::Path) -> std::io::Result<Box<dyn BufRead>> {
 
 pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let source = read_source(&args.file)?;
-    let env = match environment(&args.environment) {
-        Ok(env) => env,
-        Err(e) => {
-            writeln!(err, "cf2postfix: {e}")?;
-            return Ok(EXIT_FAILURE);
-        }
+    let Some(env) = environment_or_report(&args.environment, err)? else {
+        return Ok(EXIT_FAILURE);
     };
     let config = match Config::load(&args.postfix_dir, &env.hostname) {
         Ok(c) => c,

@@ -117,11 +117,12 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    /// sendmail's answer: `/parse` with the rule that resolved it.
-    pub fn sendmail(&mut self, address: &str) -> Outcome {
+    /// sendmail's answer: `/parse`, with the rule that resolved it when
+    /// `traced` (recording the trace costs more than the rewriting).
+    pub fn sendmail(&mut self, address: &str, traced: bool) -> Outcome {
         let m = &mut self.machine;
         m.test_mode = false;
-        m.trace = Some(Vec::new());
+        m.trace = traced.then(Vec::new);
         let parsed = m.parse_address(address.as_bytes(), AddressFlags::default());
         m.out.clear();
         let steps = m.trace.take().unwrap_or_default();
@@ -129,9 +130,11 @@ impl<'a> Verifier<'a> {
             .iter()
             .find(|s| s.output.first().and_then(|t| t.first()) == Some(&CANONNET))
             .map(|s| s.line);
-        let decided_by = line
-            .and_then(|l| self.rule_text.get(&l).cloned())
-            .unwrap_or_else(|| "no rule resolved it".into());
+        let decided_by = match line {
+            Some(l) => self.rule_text.get(&l).cloned().unwrap_or_default(),
+            None if traced => "no rule resolved it".into(),
+            None => String::new(),
+        };
         let Some(parsed) = parsed else {
             return Outcome {
                 kind: "error".into(),
@@ -203,9 +206,13 @@ impl<'a> Verifier<'a> {
     }
 
     pub fn compare(&mut self, address: &str) -> Comparison {
-        let sendmail = self.sendmail(address);
+        let mut sendmail = self.sendmail(address, false);
         let postfix = self.postfix(address);
         let same = postfix.len() == 1 && sendmail.same_as(&postfix[0]);
+        if !same {
+            // Only a difference needs to say which rule decided.
+            sendmail = self.sendmail(address, true);
+        }
         Comparison {
             address: address.to_owned(),
             sendmail,
