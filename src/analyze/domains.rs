@@ -159,6 +159,13 @@ fn hub_and_luser(facts: &Facts, intent: &mut Intent) {
 fn masquerade(facts: &Facts, features: &Features, intent: &mut Intent) {
     if let Some((value, origin)) = facts.macro_value("M") {
         if origin.line > 0 && is_domain_like(&value) {
+            intent.findings.push(Finding {
+                disposition: Disposition::Approximated,
+                origin: origin.clone(),
+                subject: "masquerading".into(),
+                reason: format!("masquerade_domains = {value} rewrites sender addresses of {value} and its subdomains; myorigin stays the host name, so an unqualified address is shown as {value} only when the host name is under it (a myorigin of {value} would also send bare local recipients into {value}'s virtual aliases)"),
+                action: format!("Set myorigin = {value} if this host's name is not under {value} and no virtual catch-all covers {value}."),
+            });
             intent.masquerade.as_domain = Some(Sourced::new(value.to_ascii_lowercase(), origin));
         }
     }

@@ -157,9 +157,9 @@ pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
             b.add("mydomain", d.value.clone(), &[&d.origin], None);
         }
     }
-    if let Some(m) = &intent.masquerade.as_domain {
-        b.add("myorigin", m.value.clone(), &[&m.origin], None);
-    }
+    // MASQUERADE_AS is not myorigin: an unqualified recipient would then
+    // belong to the masquerade domain, where a virtual catch-all takes
+    // it (root, postmaster). masquerade_domains below rewrites senders.
     let mut dest = vec![
         "$myhostname".to_owned(),
         "localhost.$mydomain".to_owned(),
