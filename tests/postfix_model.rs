@@ -258,3 +258,117 @@ fn pipeline_agrees_with_postfix() {
         differences.join("\n")
     );
 }
+
+/// The table keys of a generated access table that are whole addresses
+/// (or, for a CIDR table, single hosts).
+fn table_keys(output: &cf2postfix::emit::Output, name: &str) -> Vec<String> {
+    output
+        .files
+        .get(name)
+        .map(|b| {
+            String::from_utf8_lossy(b)
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// smtpd's RCPT verdict from an outside client: the model against a
+/// private Postfix smtpd spoken to through XCLIENT.
+#[test]
+fn rcpt_verdicts_agree_with_smtpd() {
+    if !support::postfix_available() {
+        support::skip(
+            "the real Postfix is not installed (run oracle/install.sh): RCPT verdicts not compared",
+        );
+        return;
+    }
+    let scratch = TempDir::new("postfix-smtpd");
+    let (mut agree, mut total) = (0usize, 0usize);
+    let mut differences = Vec::new();
+    for (i, input) in crate::migrate::examples(&scratch.0).iter().enumerate() {
+        let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
+        let dir = scratch.0.join(format!("pf-{i}"));
+        support::write_output(&output, &dir);
+        let mut cases: Vec<(String, String, String)> = Vec::new();
+        let outside = "203.0.113.9".to_owned();
+        for rcpt in [
+            "victim@outside.example",
+            "root@localhost",
+            "root@oracle.example.com",
+        ] {
+            cases.push((outside.clone(), "someone@example.net".into(), rcpt.into()));
+        }
+        for key in table_keys(&output, "recipient_access") {
+            let rcpt = if key.contains('@') {
+                key
+            } else {
+                format!("someone@{key}")
+            };
+            if !rcpt.ends_with('@') && !rcpt.starts_with('@') {
+                cases.push((outside.clone(), "someone@example.net".into(), rcpt));
+            }
+        }
+        for key in table_keys(&output, "sender_access") {
+            let sender = if key.contains('@') {
+                key
+            } else {
+                format!("someone@{key}")
+            };
+            if !sender.ends_with('@') {
+                cases.push((outside.clone(), sender, "root@localhost".into()));
+            }
+        }
+        for key in table_keys(&output, "client_access_cidr") {
+            if let Some(host) = key.strip_suffix("/32") {
+                cases.push((
+                    host.to_owned(),
+                    "someone@example.net".into(),
+                    "root@localhost".into(),
+                ));
+                cases.push((
+                    host.to_owned(),
+                    "someone@example.net".into(),
+                    "victim@outside.example".into(),
+                ));
+            }
+        }
+        let config = Config::load(&dir, "oracle.example.com").expect("main.cf");
+        let resolver = Resolver::new(&config);
+        let smtpd = cf2postfix::postfix::smtpd::Smtpd::new(&config, &resolver);
+        let dir_text = dir.display().to_string();
+        for (client, sender, rcpt) in &cases {
+            let (ok, text) = support::run_oracle_env(
+                "postfix-smtp-probe",
+                &[&dir_text, client, sender, rcpt],
+                &[("PF_HOSTNAME", "oracle.example.com")],
+            );
+            assert!(ok, "{}: SMTP dialogue failed:\n{text}", input.name);
+            let real = text
+                .lines()
+                .filter_map(|l| {
+                    let cols: Vec<&str> = l.split('\t').collect();
+                    (cols.len() >= 2 && (cols[0] == rcpt || cols[0] == "MAIL"))
+                        .then(|| cols[1].chars().next().unwrap_or('?'))
+                })
+                .find(|c| *c != '-' && *c != '2')
+                .unwrap_or('2');
+            let model = smtpd.rcpt(client, sender, rcpt);
+            total += 1;
+            if char::from(b'0' + model.class) == real {
+                agree += 1;
+            } else {
+                differences.push(format!(
+                    "{}: client {client}, from {sender}, to {rcpt}: model {}xx ({}), real:\n{text}",
+                    input.name, model.class, model.decided_by
+                ));
+            }
+        }
+    }
+    let figure = 100.0 * agree as f64 / total.max(1) as f64;
+    println!("RCPT verdict agreement with the real smtpd: {agree} of {total} ({figure:.2}%)");
+    assert!(total >= 10, "too few cases: {total}");
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

@@ -6,4 +6,5 @@
 pub mod cleanup;
 pub mod config;
 pub mod resolve;
+pub mod smtpd;
 pub mod tables;
