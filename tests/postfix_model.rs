@@ -372,3 +372,90 @@ fn rcpt_verdicts_agree_with_smtpd() {
     assert!(total >= 10, "too few cases: {total}");
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// local(8)'s report in address verification (aliases, commands, files,
+/// mailbox_command, unknown users) against the model, for the m4
+/// example's aliases.
+#[test]
+fn local_delivery_agrees_with_postfix() {
+    if !support::postfix_available() || support::sample_mc_files().is_empty() {
+        support::skip(
+            "the real Postfix or the m4 tree is not installed: local delivery not compared",
+        );
+        return;
+    }
+    let scratch = TempDir::new("postfix-local");
+    let inputs = crate::migrate::examples(&scratch.0);
+    let site = inputs
+        .iter()
+        .find(|i| i.name.contains("m4-site"))
+        .expect("m4 example");
+    let output = support::migrate(&site.name, &site.bytes, site.etc_mail.as_deref(), &[]);
+    let dir = scratch.0.join("site");
+    support::write_output(&output, &dir);
+    let mut users: Vec<String> = table_keys(&output, "aliases")
+        .into_iter()
+        .map(|k| k.trim_end_matches(':').to_owned())
+        .collect();
+    users.extend(["root", "daemon", "nosuchuser", "abuse+x", "postmaster+y"].map(String::from));
+    let addrs: Vec<String> = users
+        .iter()
+        .map(|u| format!("{u}@oracle.example.com"))
+        .collect();
+    let mut args = vec![dir.display().to_string()];
+    args.extend(addrs.iter().cloned());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (_, text) = support::run_oracle_env(
+        "postfix-route",
+        &refs,
+        &[("PF_HOSTNAME", "oracle.example.com")],
+    );
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let config = Config::load(&dir, "oracle.example.com").expect("main.cf");
+    let pipeline = cf2postfix::postfix::cleanup::Pipeline::new(&config);
+    let local = cf2postfix::postfix::local::Local::new(
+        &config,
+        &pipeline,
+        cf2postfix::postfix::local::Local::passwd_users(&passwd),
+    );
+    let (mut agree, mut total) = (0usize, 0usize);
+    let mut differences = Vec::new();
+    for a in &addrs {
+        let mut real: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with(&format!("{a}\t")))
+            .map(|l| {
+                l.split('\t')
+                    .skip(1)
+                    .collect::<Vec<_>>()
+                    .join("\t")
+                    .to_ascii_lowercase()
+            })
+            .collect();
+        real.sort();
+        let mut model: Vec<String> = Vec::new();
+        for d in pipeline.deliveries(a).unwrap_or_default() {
+            for r in local.deliver(&d.recipient) {
+                let status = if r.deliverable {
+                    "deliverable"
+                } else {
+                    "undeliverable"
+                };
+                model.push(
+                    format!("{}\tlocal\t{status}\t{}", r.recipient, r.detail).to_ascii_lowercase(),
+                );
+            }
+        }
+        model.sort();
+        model.dedup();
+        total += 1;
+        if model == real {
+            agree += 1;
+        } else {
+            differences.push(format!("{a}\n  model {model:?}\n  real  {real:?}"));
+        }
+    }
+    println!("local delivery agreement with the real local(8): {agree} of {total}");
+    assert!(total >= 8);
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

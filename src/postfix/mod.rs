@@ -5,6 +5,7 @@
 
 pub mod cleanup;
 pub mod config;
+pub mod local;
 pub mod resolve;
 pub mod smtpd;
 pub mod tables;
