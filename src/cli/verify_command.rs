@@ -135,6 +135,9 @@ fn write_difference(
         }
         OutputFormat::Text => {
             writeln!(out, "DIFFERENT {}", c.address)?;
+            if let Some(why) = &c.explanation {
+                writeln!(out, "  expected: {why}")?;
+            }
             writeln!(out, "  sendmail: {}", c.sendmail.describe())?;
             writeln!(out, "            decided by {}", c.sendmail.decided_by)?;
             for p in &c.postfix {
@@ -161,6 +164,10 @@ fn write_summary(s: &Summary, format: OutputFormat, out: &mut dyn Write) -> std:
                 writeln!(out, "| {kind} | {} | {same} | {diff} |", same + diff)?;
             }
             writeln!(out, "| all | {} | {} | {} |", s.total, s.same, s.different)?;
+            if s.explained > 0 {
+                writeln!(out)?;
+                writeln!(out, "{} of the {} differences are of an expected kind (marked `expected:`); {} are not.", s.explained, s.different, s.different - s.explained)?;
+            }
             Ok(())
         }
     }

@@ -26,6 +26,48 @@ pub struct Comparison {
     /// One outcome per final recipient (virtual aliases may fan out).
     pub postfix: Vec<Outcome>,
     pub same: bool,
+    /// For a difference of a known kind, why it is expected.
+    pub explanation: Option<String>,
+}
+
+/// Why a difference is expected, for the kinds every migration shows:
+/// address forms the old rules parse their own way, mailers that get the
+/// user (or `host!user`) where Postfix passes the whole address, and
+/// `user+detail` that old rules do not know.
+pub fn explain(c: &Comparison) -> Option<&'static str> {
+    let a = &c.address;
+    let shape = a.contains('!')
+        || a.contains('%')
+        || a.contains(':')
+        || a.matches('<').count() > 1
+        || a == "<>"
+        || a.matches('@').count() > 1;
+    if shape {
+        return Some("an address form (bang path, % hack, source route, nested brackets, null) that the old rules and Postfix parse differently");
+    }
+    let p = c.postfix.first()?;
+    if c.sendmail.recipient.contains('!')
+        && p.kind == c.sendmail.kind
+        && p.next_hop == c.sendmail.next_hop
+    {
+        return Some("sendmail's mailer rewrites user@host.UUCP as host!user for the next hop; Postfix passes the address on as it is");
+    }
+    if p.kind == c.sendmail.kind
+        && p.next_hop == c.sendmail.next_hop
+        && !matches!(p.kind.as_str(), "smtp" | "local")
+    {
+        return Some("sendmail hands a UUCP or pipe mailer the user (or host!user); Postfix hands the pipe the whole address");
+    }
+    if a.split('@').next().is_some_and(|user| user.contains('+'))
+        && c.sendmail.kind != "local"
+        && p.kind == "local"
+    {
+        return Some("the old rules do not take user+detail as a local name; Postfix delivers it locally (recipient_delimiter)");
+    }
+    if !a.contains('@') && p.decided_by.contains("virtual_alias_maps") {
+        return Some("Postfix qualifies a bare name with myorigin, and a virtual catch-all of that domain then takes it");
+    }
+    None
 }
 
 /// Counts by sendmail's delivery kind.
@@ -34,6 +76,8 @@ pub struct Summary {
     pub total: u64,
     pub same: u64,
     pub different: u64,
+    /// Differences of a known, expected kind (counted in `different` too).
+    pub explained: u64,
     /// kind → (same, different)
     pub by_kind: BTreeMap<String, (u64, u64)>,
 }
@@ -48,6 +92,9 @@ impl Summary {
         } else {
             self.different += 1;
             entry.1 += 1;
+            if c.explanation.is_some() {
+                self.explained += 1;
+            }
         }
     }
 }
@@ -213,11 +260,16 @@ impl<'a> Verifier<'a> {
             // Only a difference needs to say which rule decided.
             sendmail = self.sendmail(address, true);
         }
-        Comparison {
+        let mut c = Comparison {
             address: address.to_owned(),
             sendmail,
             postfix,
             same,
+            explanation: None,
+        };
+        if !same {
+            c.explanation = explain(&c).map(str::to_owned);
         }
+        c
     }
 }
