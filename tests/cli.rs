@@ -1,20 +1,4 @@
-use std::process::Command;
-
-use crate::support::{self, TempDir};
-
-fn cf2postfix(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cf2postfix"))
-        .args(args)
-        .current_dir(support::project_dir())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use crate::support::{cf2postfix, TempDir};
 
 #[test]
 fn clean_file_exits_zero() {

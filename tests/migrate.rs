@@ -93,6 +93,24 @@ fn example_outputs_are_snapshots() {
     }
 }
 
+/// The .cf of every m4 sample (none without the m4 tree), named `m4/NAME.cf`.
+pub fn m4_samples(scratch: &Path) -> Vec<Input> {
+    support::sample_mc_files()
+        .iter()
+        .filter_map(|mc| support::mc_to_cf(mc, scratch))
+        .map(|cf| Input {
+            name: format!(
+                "m4/{}",
+                cf.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+            bytes: std::fs::read(&cf).expect("generated cf"),
+            etc_mail: None,
+        })
+        .collect()
+}
+
 /// Every configuration migrate must handle: the corpus, the m4 samples,
 /// the examples.
 fn all_inputs(scratch: &Path) -> Vec<Input> {
@@ -112,20 +130,7 @@ fn all_inputs(scratch: &Path) -> Vec<Input> {
     } else {
         support::skip("CF2POSTFIX_CORPUS is not set: corpus migrations skipped");
     }
-    for mc in support::sample_mc_files() {
-        if let Some(cf) = support::mc_to_cf(&mc, scratch) {
-            inputs.push(Input {
-                name: format!(
-                    "m4/{}",
-                    cf.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                ),
-                bytes: std::fs::read(&cf).expect("generated cf"),
-                etc_mail: None,
-            });
-        }
-    }
+    inputs.extend(m4_samples(scratch));
     inputs
 }
 
@@ -512,18 +517,7 @@ fn check_mode_shows_drift_and_writes_nothing() {
     let dir = scratch.0.join("out");
     let dir_text = dir.display().to_string();
     let cf = "examples/relay-1990s/sendmail.cf";
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cf2postfix"))
-            .args(args)
-            .current_dir(support::project_dir())
-            .output()
-            .expect("binary runs");
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    };
+    let run = support::cf2postfix;
     let host = ["--hostname", "mail.example.com"];
     let (code, _, err) = run(&[&["migrate", cf, "-o", &dir_text][..], &host].concat());
     assert_eq!(code, 0, "{err}");

@@ -73,20 +73,7 @@ fn addresses(output: &cf2postfix::emit::Output) -> Vec<String> {
 /// The examples and every m4 sample (with the m4 tree installed).
 fn inputs(scratch: &Path) -> Vec<crate::migrate::Input> {
     let mut inputs = crate::migrate::examples(scratch);
-    for mc in support::sample_mc_files() {
-        if let Some(cf) = support::mc_to_cf(&mc, scratch) {
-            inputs.push(crate::migrate::Input {
-                name: format!(
-                    "m4/{}",
-                    cf.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                ),
-                bytes: std::fs::read(&cf).expect("cf"),
-                etc_mail: None,
-            });
-        }
-    }
+    inputs.extend(crate::migrate::m4_samples(scratch));
     inputs
 }
 

@@ -264,3 +264,19 @@ pub fn write_output(output: &cf2postfix::emit::Output, dir: &Path) {
         std::fs::write(dir.join(name), bytes).expect("output file");
     }
 }
+
+/// Runs the cf2postfix binary in the project directory: (exit status,
+/// stdout, stderr).
+pub fn cf2postfix(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cf2postfix"))
+        .args(args)
+        .current_dir(project_dir())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

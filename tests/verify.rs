@@ -212,15 +212,8 @@ fn command_reads_maillogs_and_exits_by_result() {
     let dir_text = dir.display().to_string();
     let cf = "examples/relay-1990s/sendmail.cf";
     let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cf2postfix"))
-            .args(args)
-            .current_dir(support::project_dir())
-            .output()
-            .expect("binary runs");
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        )
+        let (code, out, _) = support::cf2postfix(args);
+        (code, out)
     };
     let (code, _) = run(&[
         "migrate",
