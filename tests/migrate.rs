@@ -316,7 +316,7 @@ fn postfix_routes_like_sendmail_for_m4_configs_with_maps() {
         let dir = scratch.0.join(format!("pf-{name}"));
         support::write_output(&output, &dir);
         let report = output.report.as_ref().expect("report");
-        let addresses: Vec<String> = crate::migrate::probe_addresses(&bytes, &etc_mail);
+        let addresses: Vec<String> = crate::migrate::probe_addresses(&bytes, Some(&etc_mail));
         let sendmail = sendmail_routes(&cf, Some(&etc_mail), &addresses);
         let postfix = postfix_routes(&dir, &addresses);
         for address in &addresses {
@@ -346,11 +346,11 @@ fn postfix_routes_like_sendmail_for_m4_configs_with_maps() {
 }
 
 /// The probe addresses of a configuration that have a domain.
-pub fn probe_addresses(bytes: &[u8], etc_mail: &Path) -> Vec<String> {
+pub fn probe_addresses(bytes: &[u8], etc_mail: Option<&Path>) -> Vec<String> {
     let file = cf2postfix::source::SourceFile::new("probe.cf", bytes.to_vec());
     let parsed = cf2postfix::syntax::parse(&file);
     let mut env = cf2postfix::engine::Environment::new("oracle.example.com");
-    env.etc_mail = Some(etc_mail.to_path_buf());
+    env.etc_mail = etc_mail.map(Path::to_path_buf);
     let analysis = cf2postfix::analyze::analyze(&file, &parsed.config, env);
     analysis
         .probes

@@ -11,9 +11,10 @@ use cf2postfix::postfix::resolve::Resolver;
 /// The lowest agreement the model may show; the target is 100%.
 const MIN_AGREEMENT: f64 = 99.0;
 
-/// Probe addresses of a migration: every `user@domain` the analysis tried,
-/// plus the shapes the resolver treats specially.
-fn addresses(output: &cf2postfix::emit::Output) -> Vec<String> {
+/// Probe addresses of a migration: the `user@domain` probes the analysis
+/// of the configuration tried, the domains the migration routes, local
+/// and relayed domains, and the shapes the resolver treats specially.
+fn addresses(input: &crate::migrate::Input, output: &cf2postfix::emit::Output) -> Vec<String> {
     let report = output.report.as_ref().expect("report");
     let mut out: Vec<String> = vec![
         "user".into(),
@@ -65,6 +66,13 @@ fn addresses(output: &cf2postfix::emit::Output) -> Vec<String> {
             }
         }
     }
+    // Envelope addresses only: a phrase or comment never reaches the
+    // resolver.
+    out.extend(
+        crate::migrate::probe_addresses(&input.bytes, input.etc_mail.as_deref())
+            .into_iter()
+            .filter(|a| !a.contains(['(', ' ', '<'])),
+    );
     out.sort();
     out.dedup();
     out
@@ -110,7 +118,7 @@ fn resolver_agrees_with_trivial_rewrite() {
         let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(format!("pf-{i}"));
         support::write_output(&output, &dir);
-        let addrs = addresses(&output);
+        let addrs = addresses(input, &output);
         let mut args = vec!["-r".to_owned(), dir.display().to_string()];
         args.extend(addrs.iter().cloned());
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -167,12 +175,12 @@ fn pipeline_agrees_with_postfix() {
         // Addresses the real sendmail -bv accepts as they are: no routes,
         // no empty address.
         // One message carries them all, and cleanup merges recipients that
-        // differ only in case: keep one spelling of each.
+        // differ only in case or a trailing dot: keep one spelling of each.
         let mut seen = std::collections::BTreeSet::new();
-        let addrs: Vec<String> = addresses(&output)
+        let addrs: Vec<String> = addresses(input, &output)
             .into_iter()
             .filter(|a| !a.starts_with('@') && !a.starts_with('"') && a.contains('@'))
-            .filter(|a| seen.insert(a.to_ascii_lowercase()))
+            .filter(|a| seen.insert(a.to_ascii_lowercase().trim_end_matches('.').to_owned()))
             .collect();
         let mut args = vec![dir.display().to_string()];
         args.extend(addrs.iter().cloned());

@@ -243,6 +243,13 @@ impl<'a> Resolver<'a> {
                 } else {
                     domain.to_owned()
                 };
+                // The external form: a local part with specials (an `@`)
+                // is quoted, as Postfix writes it back.
+                let user = if user.len() >= 2 && user.starts_with('"') && user.ends_with('"') {
+                    user.to_owned()
+                } else {
+                    super::tables::quote_822_local(user, true)
+                };
                 format!("{user}@{domain}")
             }
             None => {
