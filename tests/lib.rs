@@ -24,6 +24,8 @@ mod grammar;
 mod invalid;
 /// migrate: snapshots, Postfix's checks, routing agreement, open relay.
 mod migrate;
+/// Mutated configurations and garbage Postfix directories: no panic.
+mod migrate_fuzz;
 /// The Postfix model against the real trivial-rewrite.
 mod postfix_model;
 /// Postfix lookup tables against the real postmap -q.

@@ -78,6 +78,7 @@ pub fn analyze<'a>(file: &'a SourceFile, config: &'a Config, env: Environment) -
         masquerade_from_probe(&facts, &domain, line, &mut intent);
     }
     rules::report(&facts, &features, &run.fired, &rewritten, &mut intent);
+    rules::unreadable(&facts, &mut intent);
     everything_route(&mut intent);
     local_under_routes(&mut intent);
     normalize(&mut intent);

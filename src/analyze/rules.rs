@@ -140,3 +140,23 @@ pub fn report(
         }
     }
 }
+
+/// Lines the parser could not read (or that are no command at all):
+/// sendmail skips or mangles them, and nothing in the output comes from
+/// them.
+pub fn unreadable(facts: &Facts, intent: &mut Intent) {
+    for line in &facts.config.lines {
+        let what = match &line.kind {
+            crate::ast::LineKind::Invalid(_) => "line that could not be read",
+            crate::ast::LineKind::Unknown(_) => "line with no command letter",
+            _ => continue,
+        };
+        intent.findings.push(Finding {
+            disposition: Disposition::NotTranslated,
+            origin: facts.origin(line),
+            subject: what.into(),
+            reason: "sendmail skips or misreads it, so it has no meaning to carry over".into(),
+            action: "See `cf2postfix parse` for the problem; fix the line if it was meant to do something.".into(),
+        });
+    }
+}

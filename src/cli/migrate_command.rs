@@ -34,6 +34,7 @@ pub fn run(args: &MigrateArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
         return Ok(EXIT_FAILURE);
     };
     let parsed = crate::syntax::parse(&source);
+    super::report_parse_errors(&source, &parsed, err)?;
     let analysis = crate::analyze::analyze(&source, &parsed.config, env);
     let output = match crate::emit::emit(&analysis) {
         Ok(o) => o,

@@ -68,3 +68,33 @@ pub fn read_source(path: &std::path::Path) -> std::io::Result<crate::source::Sou
         bytes,
     ))
 }
+
+/// Shows the parse errors of a configuration a command goes on to use
+/// (migrate, verify) on stderr, as `parse` draws them: code, span, help.
+pub fn report_parse_errors(
+    file: &crate::source::SourceFile,
+    parsed: &crate::syntax::Parsed,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    use std::io::IsTerminal;
+    let errors: Vec<crate::diagnostics::Diagnostic> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let options = crate::diagnostics::RenderOptions {
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    };
+    err.write_all(crate::diagnostics::render_text(file, &errors, options).as_bytes())?;
+    writeln!(
+        err,
+        "cf2postfix: {}: {} line(s) could not be read; they are listed as not translated",
+        file.name(),
+        errors.len()
+    )
+}

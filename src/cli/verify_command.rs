@@ -43,6 +43,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::
         }
     };
     let parsed = crate::syntax::parse(&source);
+    super::report_parse_errors(&source, &parsed, err)?;
     // Without an address list: the probe set migrate uses.
     let mut probes: Vec<String> = Vec::new();
     if args.addresses.is_empty() && args.maillogs.is_empty() {

@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 /// reports a loop at the same depth).
 pub const MAX_EXPANSION_DEPTH: usize = 100;
 
+/// How many `$name` references one expansion may follow in all: references
+/// that fan out at every level would otherwise take exponential time.
+pub const MAX_EXPANSION_STEPS: usize = 100_000;
+
+/// The longest value expansion may build: references that double at each
+/// level (`a = $b$b`, `b = $c$c`, ...) would otherwise grow without end.
+pub const MAX_EXPANSION_LEN: usize = 100_000;
+
 /// A master.cf service entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Service {
@@ -111,10 +119,11 @@ impl Config {
     /// Reads DIR/main.cf and DIR/master.cf (a missing master.cf means
     /// Postfix's standard services).
     pub fn load(dir: &Path, system_hostname: &str) -> std::io::Result<Config> {
-        let main = std::fs::read_to_string(dir.join("main.cf"))?;
+        // Postfix reads bytes; a stray non-UTF-8 byte must not stop us.
+        let main = String::from_utf8_lossy(&std::fs::read(dir.join("main.cf"))?).into_owned();
         let (settings, lines) = parse_main(&main);
-        let services = std::fs::read_to_string(dir.join("master.cf"))
-            .map(|t| parse_master(&t))
+        let services = std::fs::read(dir.join("master.cf"))
+            .map(|t| parse_master(&String::from_utf8_lossy(&t)))
             .unwrap_or_default();
         Ok(Config {
             dir: dir.to_path_buf(),
@@ -199,22 +208,33 @@ impl Config {
     /// A parameter's value with `$name`, `${name}` and `$(name)`
     /// expanded; unknown names expand to nothing.
     pub fn get(&self, name: &str) -> String {
-        self.expand_depth(&self.raw(name).unwrap_or_default(), 0)
+        let mut state = Expansion {
+            active: vec![name.to_owned()],
+            steps: MAX_EXPANSION_STEPS,
+        };
+        self.expand_depth(&self.raw(name).unwrap_or_default(), &mut state)
     }
 
     /// Expands `$name` references in any text.
     pub fn expand(&self, text: &str) -> String {
-        self.expand_depth(text, 0)
+        let mut state = Expansion {
+            active: Vec::new(),
+            steps: MAX_EXPANSION_STEPS,
+        };
+        self.expand_depth(text, &mut state)
     }
 
-    fn expand_depth(&self, text: &str, depth: usize) -> String {
-        if depth > MAX_EXPANSION_DEPTH || !text.contains('$') {
+    fn expand_depth(&self, text: &str, state: &mut Expansion) -> String {
+        if state.active.len() > MAX_EXPANSION_DEPTH || !text.contains('$') {
             return text.to_owned();
         }
         let mut out = String::with_capacity(text.len());
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            if out.len() > MAX_EXPANSION_LEN {
+                break;
+            }
             if bytes[i] != b'$' {
                 let ch = text[i..].chars().next().unwrap_or(' ');
                 out.push(ch);
@@ -255,17 +275,28 @@ impl Config {
                     (text[start..i].to_owned(), None)
                 }
             };
-            let value = self.raw(&name).unwrap_or_default();
-            let value = self.expand_depth(&value, depth + 1);
+            let value = if state.active.contains(&name) || state.steps == 0 {
+                String::new()
+            } else {
+                state.steps -= 1;
+                state.active.push(name.clone());
+                let raw = self.raw(&name).unwrap_or_default();
+                let value = self.expand_depth(&raw, state);
+                state.active.pop();
+                value
+            };
+            let alternative = |alt: &str, state: &mut Expansion| {
+                self.expand_depth(alt.trim_matches(['{', '}']), state)
+            };
             match default {
                 Some((b'?', alt)) => {
                     if !value.is_empty() {
-                        out.push_str(&self.expand_depth(alt.trim_matches(['{', '}']), depth + 1));
+                        out.push_str(&alternative(&alt, state));
                     }
                 }
                 Some((_, alt)) => {
                     if value.is_empty() {
-                        out.push_str(&self.expand_depth(alt.trim_matches(['{', '}']), depth + 1));
+                        out.push_str(&alternative(&alt, state));
                     }
                 }
                 None => out.push_str(&value),
@@ -295,6 +326,14 @@ impl Config {
         }
         PathBuf::from(path)
     }
+}
+
+/// The state of one expansion: the names being expanded (a name that
+/// refers back to one of them expands to nothing: Postfix calls it a
+/// loop) and the references it may still follow.
+struct Expansion {
+    active: Vec<String>,
+    steps: usize,
 }
 
 /// Splits a Postfix list value (commas and whitespace).
@@ -344,8 +383,14 @@ mod tests {
 
     #[test]
     fn self_reference_stops() {
-        let c = config("a = x$a\n");
-        assert!(c.get("a").len() > 10);
+        let c = config("a = x$a\nb = $b$b$c\nc = 1\n");
+        assert_eq!(c.get("a"), "x");
+        assert_eq!(c.get("b"), "1");
+        let doubling: String = (0..40)
+            .map(|i| format!("p{i} = $p{}$p{}\n", i + 1, i + 1))
+            .collect();
+        let c = config(&doubling);
+        assert!(c.get("p0").len() <= MAX_EXPANSION_LEN + 100);
     }
 
     #[test]
