@@ -104,6 +104,45 @@ fn model_answers(dir: &Path, addresses: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Agreement between the model and the real program over many cases.
+#[derive(Default)]
+struct Tally {
+    agree: usize,
+    total: usize,
+    differences: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, same: bool, difference: impl FnOnce() -> String) {
+        self.total += 1;
+        if same {
+            self.agree += 1;
+        } else {
+            self.differences.push(difference());
+        }
+    }
+
+    /// Prints the figure and the first differences; fails below
+    /// `min_agreement` percent or with fewer than `min_total` cases.
+    fn finish(self, what: &str, min_total: usize, min_agreement: f64) {
+        let figure = 100.0 * self.agree as f64 / self.total.max(1) as f64;
+        println!("{what}: {} of {} ({figure:.2}%)", self.agree, self.total);
+        for d in self.differences.iter().take(40) {
+            println!("{d}");
+        }
+        assert!(
+            self.total >= min_total,
+            "too few cases compared: {}",
+            self.total
+        );
+        assert!(
+            figure >= min_agreement,
+            "agreement {figure:.2}% below {min_agreement}%:\n{}",
+            self.differences.join("\n")
+        );
+    }
+}
+
 #[test]
 fn resolver_agrees_with_trivial_rewrite() {
     if !support::postfix_available() {
@@ -112,8 +151,7 @@ fn resolver_agrees_with_trivial_rewrite() {
     }
     let scratch = TempDir::new("postfix-model");
     let inputs = inputs(&scratch.0);
-    let (mut agree, mut total) = (0usize, 0usize);
-    let mut differences = Vec::new();
+    let mut tally = Tally::default();
     for (i, input) in inputs.iter().enumerate() {
         let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(format!("pf-{i}"));
@@ -131,24 +169,20 @@ fn resolver_agrees_with_trivial_rewrite() {
         let real: Vec<&str> = text.lines().filter(|l| l.contains("\tclass=")).collect();
         let model = model_answers(&dir, &addrs);
         for (m, r) in model.iter().zip(&real) {
-            total += 1;
-            if m == r {
-                agree += 1;
-            } else {
-                differences.push(format!("{}:\n  model {m}\n  real  {r}", input.name));
-            }
+            tally.check(m == r, || {
+                format!(
+                    "{}:
+  model {m}
+  real  {r}",
+                    input.name
+                )
+            });
         }
     }
-    let figure = 100.0 * agree as f64 / total.max(1) as f64;
-    println!("resolver agreement with the real trivial-rewrite: {agree} of {total} ({figure:.2}%)");
-    for d in differences.iter().take(40) {
-        println!("{d}");
-    }
-    assert!(total > 100, "too few addresses compared: {total}");
-    assert!(
-        figure >= MIN_AGREEMENT,
-        "agreement {figure:.2}% below {MIN_AGREEMENT}%:\n{}",
-        differences.join("\n")
+    tally.finish(
+        "resolver agreement with the real trivial-rewrite",
+        101,
+        MIN_AGREEMENT,
     );
 }
 
@@ -166,8 +200,7 @@ fn pipeline_agrees_with_postfix() {
     }
     let scratch = TempDir::new("postfix-pipeline");
     let inputs = inputs(&scratch.0);
-    let (mut agree, mut total) = (0usize, 0usize);
-    let mut differences = Vec::new();
+    let mut tally = Tally::default();
     for (i, input) in inputs.iter().enumerate() {
         let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(format!("pf-{i}"));
@@ -230,27 +263,15 @@ fn pipeline_agrees_with_postfix() {
             model.sort();
             let mut r = r.clone();
             r.sort();
-            total += 1;
-            if model == r {
-                agree += 1;
-            } else {
-                differences.push(format!(
-                    "{}: {a}\n  model {model:?}\n  real  {r:?}",
-                    input.name
-                ));
-            }
+            tally.check(model == r, || {
+                format!("{}: {a}\n  model {model:?}\n  real  {r:?}", input.name)
+            });
         }
     }
-    let figure = 100.0 * agree as f64 / total.max(1) as f64;
-    println!("pipeline agreement with the real Postfix (sendmail -bv): {agree} of {total} ({figure:.2}%)");
-    for d in differences.iter().take(40) {
-        println!("{d}");
-    }
-    assert!(total > 30, "too few addresses compared: {total}");
-    assert!(
-        figure >= MIN_AGREEMENT,
-        "agreement {figure:.2}% below {MIN_AGREEMENT}%:\n{}",
-        differences.join("\n")
+    tally.finish(
+        "pipeline agreement with the real Postfix (sendmail -bv)",
+        31,
+        MIN_AGREEMENT,
     );
 }
 
@@ -281,8 +302,7 @@ fn rcpt_verdicts_agree_with_smtpd() {
         return;
     }
     let scratch = TempDir::new("postfix-smtpd");
-    let (mut agree, mut total) = (0usize, 0usize);
-    let mut differences = Vec::new();
+    let mut tally = Tally::default();
     for (i, input) in crate::migrate::examples(&scratch.0).iter().enumerate() {
         let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(format!("pf-{i}"));
@@ -351,21 +371,15 @@ fn rcpt_verdicts_agree_with_smtpd() {
                 .find(|c| *c != '-' && *c != '2')
                 .unwrap_or('2');
             let model = smtpd.rcpt(client, sender, rcpt);
-            total += 1;
-            if char::from(b'0' + model.class) == real {
-                agree += 1;
-            } else {
-                differences.push(format!(
+            tally.check(char::from(b'0' + model.class) == real, || {
+                format!(
                     "{}: client {client}, from {sender}, to {rcpt}: model {}xx ({}), real:\n{text}",
                     input.name, model.class, model.decided_by
-                ));
-            }
+                )
+            });
         }
     }
-    let figure = 100.0 * agree as f64 / total.max(1) as f64;
-    println!("RCPT verdict agreement with the real smtpd: {agree} of {total} ({figure:.2}%)");
-    assert!(total >= 10, "too few cases: {total}");
-    assert!(differences.is_empty(), "{}", differences.join("\n"));
+    tally.finish("RCPT verdict agreement with the real smtpd", 10, 100.0);
 }
 
 /// local(8)'s report in address verification (aliases, commands, files,
@@ -413,8 +427,7 @@ fn local_delivery_agrees_with_postfix() {
         &pipeline,
         cf2postfix::postfix::local::Local::passwd_users(&passwd),
     );
-    let (mut agree, mut total) = (0usize, 0usize);
-    let mut differences = Vec::new();
+    let mut tally = Tally::default();
     for a in &addrs {
         let mut real: Vec<String> = text
             .lines()
@@ -443,14 +456,9 @@ fn local_delivery_agrees_with_postfix() {
         }
         model.sort();
         model.dedup();
-        total += 1;
-        if model == real {
-            agree += 1;
-        } else {
-            differences.push(format!("{a}\n  model {model:?}\n  real  {real:?}"));
-        }
+        tally.check(model == real, || {
+            format!("{a}\n  model {model:?}\n  real  {real:?}")
+        });
     }
-    println!("local delivery agreement with the real local(8): {agree} of {total}");
-    assert!(total >= 8);
-    assert!(differences.is_empty(), "{}", differences.join("\n"));
+    tally.finish("local delivery agreement with the real local(8)", 8, 100.0);
 }

@@ -269,6 +269,18 @@ struct Splitting<'a> {
     double_bounce_sender: &'a str,
 }
 
+impl<'a> Splitting<'a> {
+    /// Postfix's defaults: `owner_request_special = yes`,
+    /// `double_bounce_sender = double-bounce`.
+    fn defaults(delimiter: &'a str) -> Self {
+        Splitting {
+            delimiter,
+            owner_request_special: true,
+            double_bounce_sender: "double-bounce",
+        }
+    }
+}
+
 /// Postfix `strip_addr_internal`: the address without its extension, and
 /// the extension (with its delimiter).
 fn strip_extension(full: &str, s: &Splitting) -> Option<(String, String)> {
@@ -532,11 +544,7 @@ pub fn transport_lookup(
     if address.is_empty() {
         return none;
     }
-    let splitting = Splitting {
-        delimiter,
-        owner_request_special: true,
-        double_bounce_sender: "double-bounce",
-    };
+    let splitting = Splitting::defaults(delimiter);
     let strategy = Strategy {
         full: true,
         noext: true,
@@ -645,11 +653,7 @@ pub fn access_address_lookup(
     if !address.contains('@') {
         return AccessMatch::from_hit((Lookup::NotFound, None, None));
     }
-    let splitting = Splitting {
-        delimiter,
-        owner_request_special: true,
-        double_bounce_sender: "double-bounce",
-    };
+    let splitting = Splitting::defaults(delimiter);
     let strategy = Strategy {
         full: true,
         noext: true,
