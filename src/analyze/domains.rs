@@ -2,7 +2,7 @@
 //! relay and masquerading, from macros, classes and recognized features.
 
 use crate::ast::{ClassSource, LineKind};
-use crate::intent::{Disposition, Finding, Intent, NextHop, Origin, Sourced};
+use crate::intent::{Disposition, Finding, Intent, NextHop, Sourced};
 
 use super::facts::Facts;
 use super::features::Features;
@@ -19,16 +19,10 @@ pub fn is_domain_like(word: &str) -> bool {
         && !word.starts_with('-')
 }
 
-/// A word that is an IP address or a sendmail IP prefix (`192.168.1`).
+/// A word that is an IP address or a sendmail IP prefix (`192.168.1`,
+/// `IPv6:2001:db8`).
 pub fn is_ip_prefix(word: &str) -> bool {
-    let w = word.strip_prefix("IPv6:").unwrap_or(word);
-    !w.is_empty()
-        && (w
-            .split('.')
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
-            || (w.contains(':')
-                && w.chars()
-                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '/')))
+    super::tables::network_cidr(word).is_some()
 }
 
 /// A sendmail `mailer:host` value (SMART_HOST, MAIL_HUB) as a next hop
@@ -236,37 +230,13 @@ fn virtual_hosts(facts: &Facts, intent: &mut Intent) {
     }
 }
 
-/// A sendmail IP prefix (`10`, `192.168.1`, `10.1.2.3`) in CIDR form.
+/// A sendmail IP prefix in mynetworks' form: CIDR, IPv6 in brackets.
 pub fn ip_prefix_cidr(word: &str) -> Option<String> {
-    if let Some(v6) = word.strip_prefix("IPv6:") {
-        return Some(if v6.contains('/') {
-            format!("[{}]/{}", v6.split('/').next()?, v6.split('/').nth(1)?)
-        } else {
-            format!("[{v6}]/128")
-        });
-    }
-    let parts: Vec<u8> = word
-        .split('.')
-        .map(|p| p.parse::<u8>().ok())
-        .collect::<Option<Vec<u8>>>()?;
-    if parts.is_empty() || parts.len() > 4 {
-        return None;
-    }
-    let bits = parts.len() * 8;
-    let mut octets = parts.clone();
-    octets.resize(4, 0);
-    Some(format!(
-        "{}.{}.{}.{}/{bits}",
-        octets[0], octets[1], octets[2], octets[3]
-    ))
-}
-
-/// The loopback networks every Postfix mynetworks holds.
-pub fn loopback(origin: &Origin) -> Vec<Sourced<String>> {
-    vec![
-        Sourced::new("127.0.0.0/8".into(), origin.clone()),
-        Sourced::new("[::1]/128".into(), origin.clone()),
-    ]
+    let cidr = super::tables::network_cidr(word)?;
+    Some(match cidr.split_once('/') {
+        Some((address, bits)) if address.contains(':') => format!("[{address}]/{bits}"),
+        _ => cidr,
+    })
 }
 
 /// `user+detail` handling: sendmail's ruleset 5 (`localaddr`) retries a

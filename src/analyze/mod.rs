@@ -24,9 +24,7 @@ use std::collections::BTreeSet;
 
 use crate::ast::Config;
 use crate::engine::{Environment, Machine};
-use crate::intent::{
-    Destination, Disposition, Finding, Intent, NextHop, Route, RouteAction, Sourced,
-};
+use crate::intent::{Destination, Disposition, Finding, Intent, Route, RouteAction, Sourced};
 use crate::source::SourceFile;
 
 pub use facts::Facts;
@@ -378,5 +376,4 @@ fn normalize(intent: &mut Intent) {
     intent.findings.dedup();
     intent.risks.sort();
     intent.risks.dedup();
-    let _ = NextHop::parse;
 }

@@ -295,7 +295,7 @@ pub fn analyze(facts: &Facts, intent: &mut Intent) {
                     continue;
                 };
                 let base = name.split('.').next().unwrap_or(&name).to_owned();
-                option(facts, intent, &name, &base, &o.typed, &origin);
+                option(intent, &name, &base, &o.typed, &origin);
             }
             _ => {}
         }
@@ -320,15 +320,7 @@ pub fn analyze(facts: &Facts, intent: &mut Intent) {
     }
 }
 
-fn option(
-    facts: &Facts,
-    intent: &mut Intent,
-    name: &str,
-    base: &str,
-    value: &OptionValue,
-    origin: &Origin,
-) {
-    let _ = facts;
+fn option(intent: &mut Intent, name: &str, base: &str, value: &OptionValue, origin: &Origin) {
     let done = |intent: &mut Intent, disposition: Disposition, reason: String| {
         intent.findings.push(Finding {
             disposition,

@@ -134,7 +134,6 @@ pub fn map(kind: &str, name: &str) -> String {
 
 pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
     let mut b = Builder::default();
-    let whole = Origin::new(intent.source.clone(), 0, "");
 
     b.section("Compatibility");
     b.add(
@@ -507,7 +506,6 @@ pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
     if let Some(v) = &t.queue_return {
         b.add("bounce_queue_lifetime", seconds(v), &[&v.origin], None);
     }
-    let _ = whole;
     b.sections.retain(|s| !s.params.is_empty());
     b.sections
 }

@@ -38,7 +38,7 @@ fn postfix_decision(intent: &Intent, domain: &str) -> Decision {
     candidates.push(Destination::Everything);
     for c in &candidates {
         if let Some(r) = intent.routes.iter().find(|r| &r.destination == c) {
-            return action_decision(&r.action, intent);
+            return action_decision(&r.action);
         }
     }
     match &intent.smart_host {
@@ -47,14 +47,10 @@ fn postfix_decision(intent: &Intent, domain: &str) -> Decision {
     }
 }
 
-fn action_decision(a: &RouteAction, intent: &Intent) -> Decision {
+fn action_decision(a: &RouteAction) -> Decision {
     match a {
         RouteAction::Deliver { service, next_hop } => {
             let hop = next_hop.as_ref().map(|h| h.host.clone());
-            // A transport entry without a next hop falls back to relayhost
-            // only for the default transport; an explicit service uses the
-            // recipient domain.
-            let _ = intent;
             (service.clone(), hop.unwrap_or_default())
         }
         RouteAction::Local { .. } => ("local".into(), String::new()),
