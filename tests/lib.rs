@@ -16,6 +16,8 @@ mod engine_fuzz;
 mod engine_limits;
 /// Every example under examples/: AST snapshots, clean parse.
 mod examples;
+/// The mail-flow diagram of every example: text and DOT snapshots, Graphviz accepts the DOT.
+mod flow;
 /// Random bytes and mutated corpus slices never panic or hang.
 mod fuzz;
 /// grammar/ keeps in step with the AST.

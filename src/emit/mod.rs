@@ -2,6 +2,7 @@
 //! configuration files (main.cf, master.cf, lookup tables) and a migration
 //! report (MIGRATION.md, report.json), through tera templates.
 
+pub mod flow;
 pub mod main_cf;
 pub mod master_cf;
 pub mod report;
@@ -158,7 +159,7 @@ pub fn emit(analysis: &Analysis) -> Result<Output, String> {
     context.insert("not_translated", &report.not_translated);
     context.insert("risks", &report.risks);
     context.insert("differences", &report.differences);
-    context.insert("mermaid", &report::mermaid(intent));
+    context.insert("mermaid", &flow::mermaid(&flow::flow(intent)));
     let parts = vec![
         report::Part {
             title: "Translated".into(),

@@ -1,9 +1,10 @@
 //! MIGRATION.md and report.json: what was translated, approximated and
-//! left out, the risks, the routing differences and the mail flow.
+//! left out, the risks and the routing differences. The mail-flow diagram
+//! is [`super::flow`]'s.
 
 use serde::Serialize;
 
-use crate::intent::{Destination, Disposition, Finding, Intent, Risk, RiskKind, RouteAction};
+use crate::intent::{Disposition, Finding, Intent, Risk, RiskKind};
 
 use super::main_cf::Section;
 
@@ -114,83 +115,4 @@ pub fn build(
         differences,
         routes: intent.routes.clone(),
     }
-}
-
-fn mermaid_id(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
-}
-
-/// The mail flow as a Mermaid flowchart: destinations to transport to next hop.
-pub fn mermaid(intent: &Intent) -> String {
-    let mut lines = vec!["flowchart LR".to_owned()];
-    let mut edges = std::collections::BTreeSet::new();
-    let local = if intent.mail_hub.is_some() {
-        "relay to hub".to_owned()
-    } else {
-        "local delivery".to_owned()
-    };
-    edges.insert(format!(
-        "  D_local[\"local domains\"] --> T_local[\"{local}\"]"
-    ));
-    if let Some(h) = &intent.mail_hub {
-        edges.insert(format!("  T_local --> H_hub[\"{}\"]", h.value.postfix()));
-    }
-    for d in intent.virtual_domains.iter().take(20) {
-        edges.insert(format!(
-            "  V_{}[\"{}\"] --> T_virtual[\"virtual aliases\"]",
-            mermaid_id(&d.value),
-            d.value
-        ));
-    }
-    for r in intent.routes.iter().take(40) {
-        let dest = match &r.destination {
-            Destination::Address(a) => a.clone(),
-            Destination::Domain(d) => d.clone(),
-            Destination::Subdomains(d) => format!("*.{d}"),
-            Destination::Everything => "everything else".into(),
-        };
-        let (transport, hop) = match &r.action {
-            RouteAction::Deliver { service, next_hop } => (
-                service.clone(),
-                next_hop
-                    .as_ref()
-                    .map(|h| h.postfix())
-                    .unwrap_or_else(|| "recipient's MX".into()),
-            ),
-            RouteAction::Local { .. } => ("local".into(), "mailbox".into()),
-            RouteAction::Error { status, .. } => ("error".into(), format!("reject {status}")),
-            RouteAction::Discard => ("discard".into(), "dropped".into()),
-        };
-        edges.insert(format!(
-            "  R_{}[\"{}\"] --> T_{}[\"{}\"] --> N_{}[\"{}\"]",
-            mermaid_id(&dest),
-            dest,
-            mermaid_id(&transport),
-            transport,
-            mermaid_id(&hop),
-            hop
-        ));
-    }
-    if !intent
-        .routes
-        .iter()
-        .any(|r| r.destination == Destination::Everything)
-    {
-        let hop = intent
-            .smart_host
-            .as_ref()
-            .map(|h| h.value.postfix())
-            .unwrap_or_else(|| "recipient's MX".into());
-        edges.insert(format!(
-            "  D_other[\"other domains\"] --> T_smtp[\"smtp\"] --> N_{}[\"{}\"]",
-            mermaid_id(&hop),
-            hop
-        ));
-    }
-    lines.extend(edges);
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
 }
