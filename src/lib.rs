@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod engine;
+pub mod explain;
 pub mod intent;
 pub mod postfix;
 pub mod printer;

@@ -4,6 +4,8 @@ mod support;
 
 /// The command line: exit codes and output formats.
 mod cli;
+/// Every diagnostic code has an explanation whose example draws it.
+mod codes;
 /// The real corpus of legacy files parses without errors.
 mod corpus;
 /// Against the real sendmail: the same lines get diagnostics.
@@ -16,6 +18,8 @@ mod engine_fuzz;
 mod engine_limits;
 /// Every example under examples/: AST snapshots, clean parse.
 mod examples;
+/// explain: every rule explained, checked against the engine, snapshots.
+mod explain;
 /// The mail-flow diagram of every example: text and DOT snapshots, Graphviz accepts the DOT.
 mod flow;
 /// Random bytes and mutated corpus slices never panic or hang.

@@ -106,18 +106,12 @@ impl<'a> Facts<'a> {
     /// The id of a macro or class name: the byte itself for one-letter
     /// names, the interned id for long ones.
     pub fn id_of(&self, name: &str) -> Option<u8> {
-        match name.as_bytes() {
-            [b] if b.is_ascii() => Some(*b),
-            bytes => self.machine.names.find(bytes),
-        }
+        self.machine.names.id(name.as_bytes())
     }
 
     /// The value of a macro after loading, expanded, and its `D` line.
     pub fn macro_value(&self, name: &str) -> Option<(String, Origin)> {
-        let id = self.id_of(name)?;
-        let raw = self.machine.macros.get(id)?;
-        let mut errors = Vec::new();
-        let value = crate::engine::expand(raw, &self.machine.macros, 2048, &mut errors);
+        let value = self.machine.macro_value(name.as_bytes())?;
         let value = lossy_text(&value).trim().to_owned();
         let origin = match self.macros.get(name.as_bytes()) {
             Some(&i) => self.origin(self.line(i)),

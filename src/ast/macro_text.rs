@@ -148,6 +148,24 @@ impl Operator {
         )
     }
 
+    /// For a vendor operator: its dialect and what it does there.
+    pub fn vendor_meaning(&self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Operator::SunMapMatch(_) => (
+                "SunOS",
+                "matches a name found in a NIS map or the hosts database",
+            ),
+            Operator::SunMapNonMatch(_) => ("SunOS", "matches a name not found in a NIS map"),
+            Operator::SunLookupBegin(_) | Operator::SunLookupEnd => {
+                ("SunOS/Solaris", "looks the key up in a NIS map")
+            }
+            Operator::UltrixAliasMatch => ("Ultrix", "matches a name in the YP/Hesiod aliases map"),
+            Operator::UltrixPasswdMatch => ("Ultrix", "matches a name in the YP/Hesiod passwd map"),
+            Operator::HpuxPathalias(_) => ("HP-UX", "routes through the pathalias database"),
+            _ => return None,
+        })
+    }
+
     /// The operator as written in a sendmail.cf.
     pub fn to_source(&self) -> Vec<u8> {
         let with = |prefix: &[u8], name: &MacroName| {

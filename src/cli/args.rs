@@ -44,6 +44,65 @@ pub enum Command {
     /// Exit status: 0 when both agree on every address, 1 when any
     /// differs, 2 on a usage or I/O failure.
     Verify(VerifyArgs),
+    /// Explain a sendmail.cf in plain English: every ruleset, rule, mailer,
+    /// option, class, macro and map, the Postfix line each became, and the
+    /// mail flow; or one address's way through the rules.
+    ///
+    /// `--code CF001` explains a diagnostic code instead (no file needed).
+    /// Exit status: 0, or 2 on a usage or I/O failure (an unknown code,
+    /// ruleset or line included).
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The sendmail.cf to explain.
+    #[arg(value_name = "FILE", required_unless_present = "code")]
+    pub file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
+
+    /// Only this ruleset (a number or a name).
+    #[arg(long, value_name = "RULESET")]
+    pub ruleset: Option<String>,
+
+    /// Only what is defined on this line of the file.
+    #[arg(long, value_name = "N")]
+    pub line: Option<u32>,
+
+    /// Trace this address through the rules instead (repeatable): each rule
+    /// that fires in words, the delivery decision, and the Postfix line
+    /// that reproduces it.
+    #[arg(long, value_name = "ADDR")]
+    pub address: Vec<String>,
+
+    /// Print only the mail-flow diagram, in this notation.
+    #[arg(long, value_enum, value_name = "NOTATION")]
+    pub diagram: Option<DiagramFormat>,
+
+    /// Explain a diagnostic code (`CF001`): what it means, why it matters,
+    /// an example and the fix.
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["ruleset", "line", "address", "diagram"])]
+    pub code: Option<String>,
+
+    /// `text` for a terminal, `markdown`, or `json`.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    Text,
+    Dot,
+    Mermaid,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The command line: argument types (clap) and the commands they run.
 
 mod args;
+mod explain_command;
 mod migrate_command;
 mod parse_command;
 mod test_command;
@@ -12,8 +13,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    Cli, ColorChoice, Command, EnvironmentArgs, MigrateArgs, OutputFormat, ParseArgs, TestArgs,
-    VerifyArgs,
+    Cli, ColorChoice, Command, DiagramFormat, EnvironmentArgs, ExplainArgs, ExplainFormat,
+    MigrateArgs, OutputFormat, ParseArgs, TestArgs, VerifyArgs,
 };
 
 /// Exit status: everything fine.
@@ -39,6 +40,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Test(args) => test_command::run(args, out, err),
         Command::Migrate(args) => migrate_command::run(args, out, err),
         Command::Verify(args) => verify_command::run(args, out, err),
+        Command::Explain(args) => explain_command::run(args, out, err),
     };
     match result {
         Ok(code) => code,

@@ -80,6 +80,14 @@ impl MacroNames {
         self.by_name.get(name).copied()
     }
 
+    /// The id of any name: a one-letter name is its own byte.
+    pub fn id(&self, name: &[u8]) -> Option<u8> {
+        match name {
+            [b] if b.is_ascii() => Some(*b),
+            long => self.find(long),
+        }
+    }
+
     /// The name of an id as the printer shows it: the byte, or the long name.
     pub fn name_of(&self, id: u8) -> Vec<u8> {
         match &self.names[id as usize] {

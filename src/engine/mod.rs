@@ -105,6 +105,12 @@ impl Rulesets {
         &self.rules[number]
     }
 
+    /// Replaces the rules of ruleset `number`, returning the old ones
+    /// (lets a caller run one rule by itself in a spare slot).
+    pub fn set_rules(&mut self, number: usize, rules: Rc<Vec<Rule>>) -> Rc<Vec<Rule>> {
+        std::mem::replace(&mut self.rules[number], rules)
+    }
+
     /// The name sendmail prints for a ruleset: its name, or its number.
     pub fn display_name(&self, number: usize) -> Vec<u8> {
         match &self.names[number] {
@@ -295,6 +301,13 @@ impl Machine {
         let text = print::error_text(message, self.current_to.as_deref());
         self.out.extend_from_slice(&text);
         self.out.push(b'\n');
+    }
+
+    /// A macro's value after loading, with the macros it names expanded.
+    pub fn macro_value(&self, name: &[u8]) -> Option<Vec<u8>> {
+        let raw = self.macros.get(self.names.id(name)?)?;
+        let mut errors = Vec::new();
+        Some(expand(raw, &self.macros, 2048, &mut errors))
     }
 
     pub fn mailer(&self, name: &[u8]) -> Option<&Mailer> {

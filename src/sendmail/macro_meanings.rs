@@ -41,7 +41,7 @@ const MACROS: &[(&str, &str)] = &[
     ("D", "By convention in old 4.x Berkeley configurations, the local domain name."),
     ("F", "By convention in m4-generated configurations (FAX_RELAY), the host that handles .FAX addresses."),
     ("H", "By convention in m4-generated configurations (MAIL_HUB), the mail hub that receives mail for local users. In Postfix this is usually a relay set as local_transport."),
-    ("L", "By convention in m4-generated configurations (LUSER_RELAY), where mail for unknown local users is sent. Postfix's counterpart is luser_relay."),
+    ("L", "By convention in m4-generated configurations (LUSER_RELAY), where mail for local users that do not exist is sent. Postfix's counterpart is luser_relay."),
     ("M", "By convention in m4-generated configurations (MASQUERADE_AS), the domain outgoing sender addresses are rewritten to. In SunOS 4 configurations instead, the mailer used to reach the main relay host."),
     ("R", "By convention in m4-generated configurations (LOCAL_RELAY), the host that receives mail for local names without a domain; in SunOS 4 configurations, the main relay host for mail to other domains."),
     ("S", "By convention in m4-generated configurations (SMART_HOST), the relay all outgoing mail is sent through; empty when there is none. Postfix's counterpart is relayhost."),

@@ -211,19 +211,8 @@ fn check(state: &mut State, rule: &RewriteRule) {
 }
 
 fn vendor_note(state: &mut State, op: &Operator, span: crate::source::Span) {
-    let (dialect, meaning) = match op {
-        Operator::SunMapMatch(_) => (
-            "SunOS",
-            "matches a name found in a NIS map or the hosts database",
-        ),
-        Operator::SunMapNonMatch(_) => ("SunOS", "matches a name not found in a NIS map"),
-        Operator::SunLookupBegin(_) | Operator::SunLookupEnd => {
-            ("SunOS/Solaris", "looks the key up in a NIS map")
-        }
-        Operator::UltrixAliasMatch => ("Ultrix", "matches a name in the YP/Hesiod aliases map"),
-        Operator::UltrixPasswdMatch => ("Ultrix", "matches a name in the YP/Hesiod passwd map"),
-        Operator::HpuxPathalias(_) => ("HP-UX", "routes through the pathalias database"),
-        _ => return,
+    let Some((dialect, meaning)) = op.vendor_meaning() else {
+        return;
     };
     state.push(
         Diagnostic::note(
