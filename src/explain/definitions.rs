@@ -392,6 +392,9 @@ pub fn maps(
             }
         }
     }
+    for lines in used.values_mut() {
+        lines.sort_unstable();
+    }
     let mut out = Vec::new();
     for line in &config.lines {
         let LineKind::Map(k) = &line.kind else {
