@@ -38,7 +38,8 @@ fn inputs(scratch: &Path) -> Vec<Input> {
     inputs
 }
 
-fn load(input: &Input) -> (SourceFile, cf2postfix::ast::Config, Machine) {
+/// The input parsed, and the environment the tests load it in.
+fn parse(input: &Input) -> (SourceFile, cf2postfix::ast::Config, Environment) {
     let file = SourceFile::new(input.name.clone(), input.bytes.clone());
     let parsed = cf2postfix::syntax::parse(&file);
     let mut env = Environment::new("oracle.example.com");
@@ -46,8 +47,13 @@ fn load(input: &Input) -> (SourceFile, cf2postfix::ast::Config, Machine) {
         .etc_mail
         .as_ref()
         .map(|p| support::project_dir().join(p));
-    let machine = Machine::load(&file, &parsed.config, env);
-    (file, parsed.config, machine)
+    (file, parsed.config, env)
+}
+
+fn load(input: &Input) -> (SourceFile, cf2postfix::ast::Config, Machine) {
+    let (file, config, env) = parse(input);
+    let machine = Machine::load(&file, &config, env);
+    (file, config, machine)
 }
 
 /// The words an explanation adds of its own: everything outside code
@@ -318,19 +324,13 @@ fn explanations_of_the_examples_are_snapshots() {
         support::skip("the sendmail m4 tree is not installed; the m4 example's explanation is not snapshot-tested");
     }
     for input in inputs {
-        let file = SourceFile::new(input.name.clone(), input.bytes.clone());
-        let parsed = cf2postfix::syntax::parse(&file);
-        let mut env = Environment::new("oracle.example.com");
-        env.etc_mail = input
-            .etc_mail
-            .as_ref()
-            .map(|p| support::project_dir().join(p));
-        let analysis = cf2postfix::analyze::analyze(&file, &parsed.config, env);
+        let (file, config, env) = parse(&input);
+        let analysis = cf2postfix::analyze::analyze(&file, &config, env);
         let output = cf2postfix::emit::emit(&analysis).expect("templates render");
         let migration = cf2postfix::explain::Migration::new(&file, &analysis, &output);
         let e = document(
             &file,
-            &parsed.config,
+            &config,
             &analysis.facts.machine,
             Some(&migration),
             &Filter::default(),
@@ -341,13 +341,7 @@ fn explanations_of_the_examples_are_snapshots() {
             &e,
             cf2postfix::explain::render::Style::Markdown,
         );
-        let name = input
-            .name
-            .trim_start_matches("examples/")
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let name = crate::migrate::short_name(&input.name);
         support::snapshot_settings().bind(|| {
             insta::assert_snapshot!(format!("explain@{name}@text"), text);
             insta::assert_snapshot!(format!("explain@{name}@markdown"), markdown);

@@ -21,14 +21,6 @@ fn example_flow(input: &Input) -> flow::Flow {
     flow::flow(&analysis.intent)
 }
 
-fn short_name(name: &str) -> String {
-    name.trim_start_matches("examples/")
-        .split('/')
-        .next()
-        .unwrap_or(name)
-        .to_owned()
-}
-
 fn graphviz_installed() -> bool {
     Command::new("dot")
         .arg("-V")
@@ -84,7 +76,7 @@ fn example_flows_are_snapshots() {
             "{}: flow is not deterministic",
             input.name
         );
-        let example = short_name(&input.name);
+        let example = crate::migrate::short_name(&input.name);
         support::snapshot_settings().bind(|| {
             insta::assert_snapshot!(format!("flow@{example}@text"), flow::text(&flow));
             insta::assert_snapshot!(format!("flow@{example}@dot"), flow::dot(&flow));

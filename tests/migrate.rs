@@ -58,7 +58,8 @@ pub fn examples(scratch: &Path) -> Vec<Input> {
     out
 }
 
-fn short_name(name: &str) -> String {
+/// `relay-1990s` for `examples/relay-1990s/sendmail.cf`.
+pub fn short_name(name: &str) -> String {
     name.trim_start_matches("examples/")
         .split('/')
         .next()

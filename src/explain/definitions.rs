@@ -178,10 +178,11 @@ pub fn mailers(
             };
             MailerExplanation {
                 source: source_of.get(&m.line).cloned().unwrap_or_default(),
-                postfix: migration
-                    .map(|mg| mg.index.for_line(m.line).to_vec())
-                    .filter(|_| m.line != 0)
-                    .unwrap_or_default(),
+                postfix: if m.line == 0 {
+                    Vec::new()
+                } else {
+                    postfix_for(migration, m.line)
+                },
                 name,
                 line: m.line,
                 program,
@@ -214,6 +215,13 @@ fn option_meaning(name: &str) -> Option<&'static str> {
     option_meanings::meaning(name)
 }
 
+/// The Postfix entries a migration wrote for a source line.
+fn postfix_for(migration: Option<&Migration>, line: u32) -> Vec<PostfixLine> {
+    migration
+        .map(|m| m.index.for_line(line).to_vec())
+        .unwrap_or_default()
+}
+
 fn findings_for(migration: Option<&Migration>, line: u32) -> Vec<String> {
     migration.map(|m| m.findings_for(line)).unwrap_or_default()
 }
@@ -240,9 +248,7 @@ pub fn options(
             source: line_text(file, line.span),
             name,
             meaning,
-            postfix: migration
-                .map(|m| m.index.for_line(line.line).to_vec())
-                .unwrap_or_default(),
+            postfix: postfix_for(migration, line.line),
             migration: findings_for(migration, line.line),
         });
     }
@@ -348,9 +354,7 @@ pub fn macros(
             line: line.line,
             source: line_text(file, line.span),
             value,
-            postfix: migration
-                .map(|m| m.index.for_line(line.line).to_vec())
-                .unwrap_or_default(),
+            postfix: postfix_for(migration, line.line),
             name,
         });
     }
@@ -413,9 +417,7 @@ pub fn maps(
             line: line.line,
             source: line_text(file, line.span),
             file: k.file().map(|f| f.to_display()),
-            postfix: migration
-                .map(|m| m.index.for_line(line.line).to_vec())
-                .unwrap_or_default(),
+            postfix: postfix_for(migration, line.line),
             migration: findings_for(migration, line.line),
             name,
             class,
