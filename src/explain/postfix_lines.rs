@@ -114,13 +114,15 @@ impl PostfixIndex {
     }
 
     /// The entry of table `file` that Postfix's search order picks for a
-    /// recipient: the full address, the domain, then parent domains
-    /// (`.example.com`), longest first.
+    /// recipient: the full address, the domain or `@domain`, then parent
+    /// domains (`.example.com`), longest first.
     pub fn table_entry(&self, file: &str, address: &str) -> Option<PostfixLine> {
         let text = self.files.get(file)?;
         let address = address.to_ascii_lowercase();
         let domain = address.rsplit_once('@').map_or("", |(_, d)| d).to_owned();
-        let mut keys = vec![address.clone(), domain.clone()];
+        // transport(5) looks for the domain and its parents, virtual(5)
+        // and canonical(5) for `@domain`.
+        let mut keys = vec![address.clone(), domain.clone(), format!("@{domain}")];
         let mut rest = domain.as_str();
         while let Some((_, parent)) = rest.split_once('.') {
             keys.push(format!(".{parent}"));
@@ -191,6 +193,26 @@ mod tests {
         assert_eq!(hit("u@x.uucp").as_deref(), Some("x.uucp\tuucp:x"));
         assert_eq!(hit("u@y.uucp").as_deref(), Some(".uucp\tuucp:hub"));
         assert_eq!(hit("u@example.com"), None);
+        let mut files = BTreeMap::new();
+        files.insert(
+            "virtual".to_owned(),
+            b"# a.cf:7
+@example.org	catchall
+# a.cf:8
+info@example.org	alice
+"
+            .to_vec(),
+        );
+        let v = PostfixIndex::new("a.cf", &files);
+        let hit = |a: &str| v.table_entry("virtual", a).map(|l| l.text);
+        assert_eq!(
+            hit("info@example.org").as_deref(),
+            Some("info@example.org\talice")
+        );
+        assert_eq!(
+            hit("root@example.org").as_deref(),
+            Some("@example.org\tcatchall")
+        );
         assert_eq!(
             i.parameter("relayhost").map(|l| l.text).as_deref(),
             Some("relayhost = [h]")
