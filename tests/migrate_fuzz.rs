@@ -1,5 +1,6 @@
-//! Bad input for migrate and verify: mutated and random configurations
-//! through the whole analysis and emission, and garbage Postfix
+//! Bad input for migrate, explain and verify: mutated and random
+//! configurations through the whole analysis, emission and explanation
+//! (address traces included), and garbage Postfix
 //! directories through the Postfix model. Nothing may panic; every run
 //! ends (the engine's own limits bound the probing).
 
@@ -64,6 +65,29 @@ fn mutate(rng: &mut Rng, base: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Explains a configuration and traces a few addresses through it.
+fn explain_without_panic(bytes: &[u8]) {
+    use cf2postfix::explain::{self, render};
+    let file = cf2postfix::source::SourceFile::new("fuzz.cf", bytes.to_vec());
+    let parsed = cf2postfix::syntax::parse(&file);
+    let env = cf2postfix::engine::Environment::new("oracle.example.com");
+    let mut machine = cf2postfix::engine::Machine::load(&file, &parsed.config, env);
+    let e = explain::document(
+        &file,
+        &parsed.config,
+        &machine,
+        None,
+        &explain::Filter::default(),
+    );
+    let _ = render::explanation(&e, render::Style::Markdown);
+    let texts = explain::definitions::rule_texts(&file, &parsed.config);
+    let written = explain::written_rules(&parsed.config);
+    for address in ["user@example.com", "a!b!c", "<>", "\"x y\"@[1.2.3.4]"] {
+        let t = explain::address::trace(&mut machine, address, &texts, &written);
+        let _ = render::trace(&t, render::Style::Text);
+    }
+}
+
 #[test]
 fn mutated_configurations_migrate_without_panic() {
     let scratch = TempDir::new("migrate-fuzz");
@@ -82,6 +106,7 @@ fn mutated_configurations_migrate_without_panic() {
             let base = rng.below(bases.len());
             mutate(&mut rng, &bases[base])
         };
+        explain_without_panic(&bytes);
         let output = support::migrate("fuzz.cf", &bytes, Some(&etc), &[]);
         let main = String::from_utf8_lossy(&output.files["main.cf"]).into_owned();
         assert!(
