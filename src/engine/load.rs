@@ -561,6 +561,7 @@ impl Loader<'_> {
         self.machine.rulesets.push(
             number,
             Rule {
+                filter: super::filter::Filter::new(&lhs),
                 lhs,
                 rhs,
                 line: n,

@@ -35,7 +35,18 @@ impl Machine {
 
     /// Matches `pattern` against `work`; the bindings on success.
     pub fn match_lhs(&self, pattern: &[Token], work: &[Token]) -> Option<Vec<Match>> {
-        let mut stack: Vec<Match> = Vec::with_capacity(9);
+        let mut stack = Vec::with_capacity(super::MAX_MATCH);
+        self.match_into(pattern, work, &mut stack).then_some(stack)
+    }
+
+    /// [`Machine::match_lhs`] into a caller's vector (the rule loop reuses
+    /// one for every attempt): true and the bindings in `stack` on success.
+    pub fn match_into(&self, pattern: &[Token], work: &[Token], stack: &mut Vec<Match>) -> bool {
+        stack.clear();
+        self.match_stack(pattern, work, stack).is_some()
+    }
+
+    fn match_stack(&self, pattern: &[Token], work: &[Token], stack: &mut Vec<Match>) -> Option<()> {
         let mut p = 0usize;
         let mut w = 0usize;
         'forward: loop {
@@ -56,7 +67,7 @@ impl Machine {
                                     first: w,
                                     end: w,
                                 });
-                                match self.extend_class(&mut stack, rp, work) {
+                                match self.extend_class(stack, rp, work) {
                                     Some(end) => {
                                         w = end;
                                     }
@@ -69,7 +80,7 @@ impl Machine {
                                     first: w,
                                     end: w,
                                 });
-                                match self.extend_class(&mut stack, rp, work) {
+                                match self.extend_class(stack, rp, work) {
                                     Some(end) => w = end,
                                     None => failed = true,
                                 }
@@ -152,9 +163,8 @@ impl Machine {
                         continue 'forward;
                     }
                     if op == MATCHCLASS || op == SUNMATCH {
-                        let rp = pattern[top.pattern].clone();
                         let pat = top.pattern;
-                        if let Some(end) = self.extend_class(&mut stack, &rp, work) {
+                        if let Some(end) = self.extend_class(stack, &pattern[pat], work) {
                             w = end;
                             p = pat + 1;
                             continue 'forward;
@@ -164,7 +174,7 @@ impl Machine {
                     stack.pop();
                 }
             }
-            return Some(stack);
+            return Some(());
         }
     }
 
@@ -178,12 +188,27 @@ impl Machine {
             let top = stack.last()?;
             (top.first, top.end)
         };
+        // Candidates only grow, and keep their first byte, so once one is
+        // longer than every member, or starts with a byte no member starts
+        // with, none of the longer ones can be a member either: the loop
+        // below would run to the end of the workspace and fail. (Past 2040
+        // bytes the candidate is cut to the 2048-byte buffer and may
+        // shrink, so the length bound is only used below that.)
+        let shape = (!sun).then(|| self.classes.shape(id));
+        let hopeless = |joined: &[u8]| {
+            shape.is_some_and(|s| {
+                (s.max_len <= 2040 && joined.len() > s.max_len)
+                    || joined.first().is_some_and(|&b| !s.has_first(b))
+            })
+        };
         // The candidate grows by one token per step; build it incrementally
-        // (the same bytes `cataddr` would give for the whole run).
+        // (the same bytes `cataddr` would give for the whole run), in lower
+        // case since classes (and NIS keys) are compared without case.
         let mut joined = self.join(&work[first..start], None, true, 2048);
+        joined.make_ascii_lowercase();
         let mut end = start;
         loop {
-            if end >= work.len() {
+            if end >= work.len() || hopeless(&joined) {
                 stack.pop();
                 return None;
             }
@@ -194,22 +219,23 @@ impl Machine {
                 })
             };
             if end > first && self.blank_sub != 0 && atom(&work[end - 1]) && atom(token) {
-                joined.push(self.blank_sub);
+                joined.push(self.blank_sub.to_ascii_lowercase());
             }
             let mut i = 0;
             while i < token.len() {
                 let c = token[i];
                 i += 1;
                 if c == super::meta::METAQUOTE && i < token.len() {
-                    joined.push(token[i]);
+                    joined.push(token[i].to_ascii_lowercase());
                     i += 1;
                 } else {
-                    joined.push(c);
+                    joined.push(c.to_ascii_lowercase());
                 }
             }
             end += 1;
             if joined.len() > 2040 {
                 joined = self.join(&work[first..end], None, true, 2048);
+                joined.make_ascii_lowercase();
             }
             if let Some(top) = stack.last_mut() {
                 top.end = end;
@@ -217,7 +243,7 @@ impl Machine {
             let found = if sun {
                 self.sun_map_contains(id, &joined)
             } else {
-                self.classes.contains(id, &joined)
+                self.classes.contains_lowercase(id, &joined)
             };
             if found {
                 return Some(end);

@@ -13,6 +13,7 @@ mod address;
 mod classes;
 mod environment;
 mod expand;
+mod filter;
 mod load;
 mod macros;
 mod mailer;
@@ -78,6 +79,8 @@ pub struct Rule {
     pub line: u32,
     /// The byte range of the `R` line.
     pub span: crate::source::Span,
+    /// What a workspace needs for `lhs` to have a chance of matching.
+    pub(crate) filter: filter::Filter,
 }
 
 /// The rulesets by number, with names.

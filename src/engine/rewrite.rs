@@ -51,6 +51,11 @@ impl Machine {
         let mut result = status::OK;
         let mut index = 0usize;
         let mut loops = 0usize;
+        // The bindings of the current attempt, reused by every attempt.
+        let mut matches = Vec::with_capacity(super::MAX_MATCH);
+        // Which tokens the workspace holds, for the rules' filters; kept up
+        // to date whenever a rule rewrites it.
+        let mut signature = super::filter::signature(work);
         while index < rules.len() {
             if work.first().is_some_and(|t| t.first() == Some(&CANONNET)) {
                 break;
@@ -81,14 +86,18 @@ impl Machine {
                 ));
                 break;
             }
-            let Some(matches) = self.match_lhs(&rule.lhs, work) else {
+            // The filter turns away most rules without running the
+            // matcher; it never turns away one that would match.
+            let matched = rule.filter.may_match(work, signature)
+                && self.match_into(&rule.lhs, work, &mut matches);
+            if !matched {
                 if self.debug.rewrite >= 10 {
                     self.out.extend(b"----- rule fails\n");
                 }
                 index += 1;
                 loops = 0;
                 continue;
-            };
+            }
             if self.debug.rewrite >= 12 {
                 self.out.extend(b"-----rule matches:");
                 self.out.extend(print_tokens(&rule.rhs, Some(&self.names)));
@@ -320,6 +329,7 @@ impl Machine {
                 });
             }
             *work = built;
+            signature = super::filter::signature(work);
             if self.debug.rewrite >= 4 {
                 self.out.extend(b"rewritten as:");
                 self.out.extend(print_tokens(work, Some(&self.names)));
