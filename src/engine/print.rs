@@ -6,6 +6,18 @@ use super::meta::{MACRODEXPAND, MACROEXPAND, MATCHCLASS, MATCHNCLASS, MATCHREPL,
 
 /// One token (or any internal string) as `xputs` shows it.
 pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(token.len() + 4);
+    print_token_into(&mut out, token, names);
+    out
+}
+
+/// [`print_token`] appended to `out`.
+pub fn print_token_into(out: &mut Vec<u8>, token: &[u8], names: Option<&MacroNames>) {
+    // Most tokens are plain printable text, which `xputs` shows as is.
+    if token.iter().all(|&c| c.is_ascii_graphic() || c == b' ') {
+        out.extend_from_slice(token);
+        return;
+    }
     // A macro or class id: the byte itself, or `{name}` for a long name.
     let push_name = |out: &mut Vec<u8>, id: u8| {
         if id & 0x80 != 0 {
@@ -19,7 +31,6 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
             out.push(id);
         }
     };
-    let mut out = Vec::with_capacity(token.len() + 4);
     let mut i = 0;
     while i < token.len() {
         let mut c = token[i];
@@ -35,7 +46,7 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
                     Some(&d) => {
                         c = d;
                         i += 1;
-                        print_char(&mut out, c);
+                        print_char(out, c);
                         continue;
                     }
                 }
@@ -58,7 +69,7 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
                         None => continue,
                     }
                 }
-                push_name(&mut out, id);
+                push_name(out, id);
                 i += 1;
                 continue;
             }
@@ -69,7 +80,7 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
                     b"$!"
                 });
                 if let Some(&id) = token.get(i) {
-                    push_name(&mut out, id);
+                    push_name(out, id);
                     i += 1;
                 }
                 continue;
@@ -84,7 +95,7 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
             }
             if c == MATCHCLASS || c == MATCHNCLASS {
                 if let Some(&id) = token.get(i).filter(|&&id| id != 0) {
-                    push_name(&mut out, id);
+                    push_name(out, id);
                     i += 1;
                 }
             }
@@ -94,9 +105,8 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
             out.extend(b"M-");
             c &= 0x7F;
         }
-        print_char(&mut out, c);
+        print_char(out, c);
     }
-    out
 }
 
 fn print_char(out: &mut Vec<u8>, c: u8) {
@@ -123,12 +133,21 @@ fn print_char(out: &mut Vec<u8>, c: u8) {
 /// a newline.
 pub fn print_tokens<T: AsRef<[u8]>>(tokens: &[T], names: Option<&MacroNames>) -> Vec<u8> {
     let mut out = Vec::new();
+    print_tokens_into(&mut out, tokens, names);
+    out
+}
+
+/// [`print_tokens`] appended to `out`.
+pub fn print_tokens_into<T: AsRef<[u8]>>(
+    out: &mut Vec<u8>,
+    tokens: &[T],
+    names: Option<&MacroNames>,
+) {
     for t in tokens {
         out.push(b' ');
-        out.extend(print_token(t.as_ref(), names));
+        print_token_into(out, t.as_ref(), names);
     }
     out.push(b'\n');
-    out
 }
 
 /// The text sendmail prints for an error in address test mode: the reply

@@ -6,7 +6,7 @@ use super::meta::{
     Table, CALLSUBR, CANONHOST, CANONNET, CANONUSER, HOSTBEGIN, HOSTEND, LOOKUPBEGIN, LOOKUPEND,
     MACRODEXPAND, MATCHREPL,
 };
-use super::print::print_tokens;
+use super::print::print_tokens_into;
 use super::tokenize::{ADDRESS_BUFFER, MAX_ATOM};
 use super::trace::{Binding, TraceStep};
 use super::{
@@ -26,14 +26,12 @@ impl Machine {
         level: usize,
         max_atom: usize,
     ) -> i32 {
-        let name = self.rulesets.display_name(number);
         if self.test_mode {
-            self.out
-                .extend(format!("{:<16.16}   input:", lossy(&name)).bytes());
-            let line = print_tokens(work, Some(&self.names));
-            self.out.extend(line);
+            self.ruleset_label(number, b"   input:");
+            print_tokens_into(&mut self.out, work, Some(&self.names));
         }
         if level > MAX_RULE_RECURSION {
+            let name = self.rulesets.display_name(number);
             self.error(&format!(
                 "rewrite: excessive recursion (max {MAX_RULE_RECURSION}), ruleset {}",
                 lossy(&name)
@@ -68,20 +66,20 @@ impl Machine {
             if self.steps_left == 0 {
                 self.error(&format!(
                     "rewrite: ruleset {}: more than {} rule attempts, stopped",
-                    lossy(&name),
+                    lossy(&self.rulesets.display_name(number)),
                     super::MAX_STEPS
                 ));
                 return status::CONFIG;
             }
             if self.debug.rewrite >= 12 {
                 self.out.extend(b"-----trying rule:");
-                self.out.extend(print_tokens(&rule.lhs, Some(&self.names)));
+                print_tokens_into(&mut self.out, &rule.lhs, Some(&self.names));
             }
             loops += 1;
             if loops > MAX_LOOP {
                 self.error(&format!(
                     "554 5.3.5 Infinite loop in ruleset {}, rule {}",
-                    lossy(&name),
+                    lossy(&self.rulesets.display_name(number)),
                     index + 1
                 ));
                 break;
@@ -100,7 +98,7 @@ impl Machine {
             }
             if self.debug.rewrite >= 12 {
                 self.out.extend(b"-----rule matches:");
-                self.out.extend(print_tokens(&rule.rhs, Some(&self.names)));
+                print_tokens_into(&mut self.out, &rule.rhs, Some(&self.names));
             }
             let mut rhs = &rule.rhs[..];
             let mut stop = false;
@@ -126,7 +124,7 @@ impl Machine {
                         let Some(m) = matches.get(slot) else {
                             self.error(&format!(
                                 "554 5.3.5 rewrite: ruleset {}: replacement ${} out of bounds",
-                                lossy(&name),
+                                lossy(&self.rulesets.display_name(number)),
                                 digit as char
                             ));
                             return status::CONFIG;
@@ -332,7 +330,7 @@ impl Machine {
             signature = super::filter::signature(work);
             if self.debug.rewrite >= 4 {
                 self.out.extend(b"rewritten as:");
-                self.out.extend(print_tokens(work, Some(&self.names)));
+                print_tokens_into(&mut self.out, work, Some(&self.names));
             }
             if stop {
                 break;
@@ -340,12 +338,32 @@ impl Machine {
             index = next;
         }
         if self.test_mode {
-            self.out
-                .extend(format!("{:<16.16} returns:", lossy(&name)).bytes());
-            let line = print_tokens(work, Some(&self.names));
-            self.out.extend(line);
+            self.ruleset_label(number, b" returns:");
+            print_tokens_into(&mut self.out, work, Some(&self.names));
         }
         result
+    }
+
+    /// The ruleset's name as `printf("%-16.16s")` prints it, then `tail`.
+    fn ruleset_label(&mut self, number: usize, tail: &[u8]) {
+        const WIDTH: usize = 16;
+        match self.rulesets.name(number) {
+            // Names are ASCII words, where bytes are characters.
+            Some(name) if name.is_ascii() => {
+                let shown = &name[..name.len().min(WIDTH)];
+                self.out.extend_from_slice(shown);
+                self.out.resize(self.out.len() + WIDTH - shown.len(), b' ');
+            }
+            Some(name) => {
+                let text = format!("{:<16.16}", lossy(name));
+                self.out.extend(text.bytes());
+            }
+            None => {
+                let text = format!("{number:<16}");
+                self.out.extend(text.bytes());
+            }
+        }
+        self.out.extend_from_slice(tail);
     }
 
     fn too_long(&mut self) -> i32 {

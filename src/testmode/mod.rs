@@ -527,7 +527,9 @@ impl Session {
             for chunk in reads(raw) {
                 out.extend(b"> ");
                 self.line(chunk);
-                out.extend(self.machine.take_output());
+                // Copied, not taken: the machine's buffer keeps its room.
+                out.extend_from_slice(&self.machine.out);
+                self.machine.out.clear();
                 if self.quit {
                     return out;
                 }
