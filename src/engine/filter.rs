@@ -65,14 +65,35 @@ impl Filter {
     }
 }
 
-/// One bit per token, the same for tokens equal but for ASCII case.
+/// Does the matcher compare this left-hand side token literally (ASCII
+/// case ignored) with one workspace token? Everything that is not a
+/// wildcard, `$@` or `$&x` is.
+pub fn is_literal(token: &[u8]) -> bool {
+    !matches!(
+        token.first(),
+        Some(
+            &(MATCHZANY
+                | MATCHZERO
+                | MACRODEXPAND
+                | MATCHCLASS
+                | SUNMATCH
+                | MATCHNCLASS
+                | MATCHONE
+                | MATCHANY
+                | SUNNOMATCH)
+        )
+    )
+}
+
+/// One bit per token, the same for tokens equal but for ASCII case: from
+/// the length and the first and last bytes, which is cheap and tells most
+/// tokens of an address apart.
 fn bit(token: &[u8]) -> u64 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in token {
-        h ^= u32::from(b.to_ascii_lowercase());
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    1 << (h >> 26)
+    let first = token.first().map_or(0, u8::to_ascii_lowercase);
+    let last = token.last().map_or(0, u8::to_ascii_lowercase);
+    let h = (u64::from(first) << 16 | u64::from(last) << 8 | token.len() as u64 & 0xFF)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    1 << (h >> 58)
 }
 
 /// The bits of every token in `work`: a literal whose bit is missing is

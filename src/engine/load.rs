@@ -148,6 +148,7 @@ impl Machine {
             trace: None,
             current_to: None,
             steps_left: super::MAX_STEPS,
+            scratch: super::Scratch::default(),
         };
         let mut loader = Loader {
             file,

@@ -157,8 +157,25 @@ impl Machine {
                     }
                     let op = pattern[top.pattern][0];
                     if op == MATCHANY || op == MATCHZANY {
-                        top.end = next + 1;
-                        w = next + 1;
+                        let mut end = next + 1;
+                        // When a literal follows the wildcard, every longer
+                        // binding that leaves a different token next fails
+                        // on that literal at once and comes back here; go
+                        // straight to the next one that may not.
+                        if let Some(literal) = pattern
+                            .get(top.pattern + 1)
+                            .filter(|t| super::filter::is_literal(t))
+                        {
+                            while end < work.len() && !literal.eq_ignore_ascii_case(&work[end]) {
+                                end += 1;
+                            }
+                            if end >= work.len() {
+                                stack.pop();
+                                continue;
+                            }
+                        }
+                        top.end = end;
+                        w = end;
                         p = top.pattern + 1;
                         continue 'forward;
                     }
@@ -188,6 +205,45 @@ impl Machine {
             let top = stack.last()?;
             (top.first, top.end)
         };
+        let shape = (!sun).then(|| self.classes.shape(id));
+        // A fresh binding whose first token starts with a byte no member
+        // starts with: hopeless before any candidate is built.
+        if start == first {
+            let lead = work.get(first).and_then(|t| match t.first() {
+                Some(&super::meta::METAQUOTE) if t.len() > 1 => t.get(1),
+                other => other,
+            });
+            if let (Some(s), Some(&b)) = (shape, lead) {
+                if !s.has_first(b) {
+                    stack.pop();
+                    return None;
+                }
+            }
+        }
+        // The candidate grows by one token per step; build it incrementally
+        // (the same bytes `cataddr` would give for the whole run), in lower
+        // case since classes (and NIS keys) are compared without case.
+        let mut joined = self.scratch.joined.take();
+        joined.clear();
+        joined.extend(self.join(&work[first..start], None, true, 2048));
+        joined.make_ascii_lowercase();
+        let found = self.grow_candidate(stack, &mut joined, id, sun, first, start, work);
+        self.scratch.joined.set(joined);
+        found
+    }
+
+    /// The loop of [`Machine::extend_class`], growing `joined`.
+    #[allow(clippy::too_many_arguments)]
+    fn grow_candidate(
+        &self,
+        stack: &mut Vec<Match>,
+        joined: &mut Vec<u8>,
+        id: u8,
+        sun: bool,
+        first: usize,
+        start: usize,
+        work: &[Token],
+    ) -> Option<usize> {
         // Candidates only grow, and keep their first byte, so once one is
         // longer than every member, or starts with a byte no member starts
         // with, none of the longer ones can be a member either: the loop
@@ -201,14 +257,9 @@ impl Machine {
                     || joined.first().is_some_and(|&b| !s.has_first(b))
             })
         };
-        // The candidate grows by one token per step; build it incrementally
-        // (the same bytes `cataddr` would give for the whole run), in lower
-        // case since classes (and NIS keys) are compared without case.
-        let mut joined = self.join(&work[first..start], None, true, 2048);
-        joined.make_ascii_lowercase();
         let mut end = start;
         loop {
-            if end >= work.len() || hopeless(&joined) {
+            if end >= work.len() || hopeless(joined) {
                 stack.pop();
                 return None;
             }
@@ -234,16 +285,16 @@ impl Machine {
             }
             end += 1;
             if joined.len() > 2040 {
-                joined = self.join(&work[first..end], None, true, 2048);
+                *joined = self.join(&work[first..end], None, true, 2048);
                 joined.make_ascii_lowercase();
             }
             if let Some(top) = stack.last_mut() {
                 top.end = end;
             }
             let found = if sun {
-                self.sun_map_contains(id, &joined)
+                self.sun_map_contains(id, joined)
             } else {
-                self.classes.contains_lowercase(id, &joined)
+                self.classes.contains_lowercase(id, joined)
             };
             if found {
                 return Some(end);

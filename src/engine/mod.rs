@@ -255,6 +255,19 @@ pub struct Machine {
     pub(crate) current_to: Option<Vec<u8>>,
     /// Rule attempts left for the current top-level call (see [`MAX_STEPS`]).
     pub(crate) steps_left: u64,
+    /// Buffers kept between rule attempts so that rewriting does not
+    /// allocate afresh for every rule.
+    pub(crate) scratch: Scratch,
+}
+
+/// Reusable buffers of the rewrite loop; their contents mean nothing
+/// between uses.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Class match candidates (the matcher only borrows the machine).
+    pub joined: std::cell::Cell<Vec<u8>>,
+    /// Emptied token vectors, for right-hand sides being built.
+    pub vectors: Vec<Vec<Token>>,
 }
 
 /// Rule attempts allowed for one top-level ruleset call, nested calls

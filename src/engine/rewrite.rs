@@ -115,7 +115,8 @@ impl Machine {
             }
             let input = self.trace.as_ref().map(|_| work.clone());
             // Substitute.
-            let mut built: Vec<Token> = Vec::with_capacity(rhs.len() + work.len());
+            let mut built = self.vector();
+            built.reserve(rhs.len() + work.len());
             for token in rhs {
                 match token.first().copied() {
                     Some(MATCHREPL) => {
@@ -326,7 +327,8 @@ impl Machine {
                     output: built.clone(),
                 });
             }
-            *work = built;
+            let old = std::mem::replace(work, built);
+            self.recycle(old);
             signature = super::filter::signature(work);
             if self.debug.rewrite >= 4 {
                 self.out.extend(b"rewritten as:");
@@ -364,6 +366,20 @@ impl Machine {
             }
         }
         self.out.extend_from_slice(tail);
+    }
+
+    /// An empty token vector, from the pool when it has one.
+    fn vector(&mut self) -> Vec<Token> {
+        self.scratch.vectors.pop().unwrap_or_default()
+    }
+
+    /// Returns a vector to the pool (emptied; the pool stays small).
+    fn recycle(&mut self, mut vector: Vec<Token>) {
+        const KEEP: usize = 16;
+        if self.scratch.vectors.len() < KEEP {
+            vector.clear();
+            self.scratch.vectors.push(vector);
+        }
     }
 
     fn too_long(&mut self) -> i32 {
@@ -413,9 +429,11 @@ impl Machine {
         let mut result = status::OK;
         for &(number, at) in calls.iter().rev() {
             work.drain(at..at + 2);
-            let mut rest = work.split_off(at);
+            let mut rest = self.vector();
+            rest.extend(work.drain(at..));
             let st = self.rewrite(&mut rest, number, level, MAX_ATOM.saturating_sub(at));
-            work.extend(rest);
+            work.append(&mut rest);
+            self.recycle(rest);
             if st != status::OK && st != status::TEMPFAIL {
                 return st;
             }
