@@ -15,9 +15,19 @@ pub struct Filter {
     /// Tokens every match consumes at least one of each: literals and the
     /// one-or-more wildcards. `$*`, `$@` and `$&x` may consume none.
     min_tokens: usize,
-    /// The literal tokens, each of which the matcher compares (ignoring
-    /// ASCII case) with some workspace token before it can succeed.
+    /// No element can take more than one token (only literals, `$-`,
+    /// `$~x` and `$@`): the workspace must be exactly `min_tokens` long.
+    exact: bool,
+    /// The literal tokens in left-hand side order. The matcher compares
+    /// each (ignoring ASCII case) with a workspace token, in this order and
+    /// at increasing positions, before it can succeed.
     literals: Box<[Token]>,
+    /// How many literals come before the first other element: they must
+    /// be the workspace's first tokens.
+    prefix: usize,
+    /// How many literals come after the last other element: they must be
+    /// the workspace's last tokens.
+    suffix: usize,
     /// [`signature`] bits of the literals.
     mask: u64,
 }
@@ -25,43 +35,60 @@ pub struct Filter {
 impl Filter {
     pub fn new(lhs: &[Token]) -> Self {
         let mut min_tokens = 0;
+        let mut exact = true;
         let mut literals = Vec::new();
         let mut mask = 0;
         for token in lhs {
+            if is_literal(token) {
+                min_tokens += 1;
+                mask |= bit(token);
+                literals.push(Token::clone(token));
+                continue;
+            }
             match token.first().copied().unwrap_or(0) {
-                MATCHZANY | MATCHZERO | MACRODEXPAND => {}
-                MATCHCLASS | SUNMATCH | MATCHNCLASS | MATCHONE | MATCHANY | SUNNOMATCH => {
-                    min_tokens += 1;
-                }
-                // Anything else goes to the matcher's literal comparison.
+                MATCHZERO => {}
+                MATCHZANY | MACRODEXPAND => exact = false,
+                MATCHONE | MATCHNCLASS | SUNNOMATCH => min_tokens += 1,
                 _ => {
                     min_tokens += 1;
-                    mask |= bit(token);
-                    if !literals
-                        .iter()
-                        .any(|t: &Token| t.eq_ignore_ascii_case(token))
-                    {
-                        literals.push(Token::clone(token));
-                    }
+                    exact = false;
                 }
             }
         }
+        let prefix = lhs.iter().take_while(|t| is_literal(t)).count();
+        let suffix = lhs.iter().rev().take_while(|t| is_literal(t)).count();
         Filter {
             min_tokens,
+            exact,
             literals: literals.into_boxed_slice(),
+            prefix,
+            suffix,
             mask,
         }
     }
 
-    /// False when `work` (whose [`signature`] is `sig`) cannot match: too
-    /// few tokens, or a literal of the left-hand side appears nowhere in it.
+    /// False when `work` (whose [`signature`] is `sig`) cannot match: the
+    /// wrong number of tokens, a literal missing, out of order, or not
+    /// where the left-hand side anchors it.
     pub fn may_match(&self, work: &[Token], sig: u64) -> bool {
-        if work.len() < self.min_tokens || self.mask & sig != self.mask {
+        let n = work.len();
+        if n < self.min_tokens || (self.exact && n != self.min_tokens) {
             return false;
         }
-        self.literals
-            .iter()
-            .all(|l| work.iter().any(|t| t.eq_ignore_ascii_case(l)))
+        if self.mask & sig != self.mask {
+            return false;
+        }
+        // `min_tokens` counts every literal, so the anchors are in range.
+        let (lits, prefix, suffix) = (&self.literals, self.prefix, self.suffix);
+        if !(0..prefix).all(|i| lits[i].eq_ignore_ascii_case(&work[i])) {
+            return false;
+        }
+        if !(1..=suffix).all(|i| lits[lits.len() - i].eq_ignore_ascii_case(&work[n - i])) {
+            return false;
+        }
+        // In order: each literal after the previous one's place.
+        let mut rest = work.iter();
+        lits.iter().all(|l| rest.any(|t| t.eq_ignore_ascii_case(l)))
     }
 }
 
@@ -129,6 +156,36 @@ mod tests {
         let f = Filter::new(&lhs);
         let yes = tokens(&[b"localhost"]);
         assert!(f.may_match(&yes, signature(&yes)));
+    }
+
+    #[test]
+    fn literals_must_come_in_order_and_at_anchors() {
+        let lhs = tokens(&[
+            &[MATCHZANY],
+            b"<",
+            b"@",
+            b"@",
+            &[MATCHANY],
+            b">",
+            &[MATCHZANY],
+        ]);
+        let f = Filter::new(&lhs);
+        let once = tokens(&[b"u", b"<", b"@", b"h", b">"]);
+        assert!(!f.may_match(&once, signature(&once)));
+        let twice = tokens(&[b"u", b"<", b"@", b"@", b"h", b">"]);
+        assert!(f.may_match(&twice, signature(&twice)));
+        let backwards = tokens(&[b">", b"@", b"@", b"h", b"<"]);
+        assert!(!f.may_match(&backwards, signature(&backwards)));
+        let lhs = tokens(&[b"<", &[MATCHZANY], b">"]);
+        let f = Filter::new(&lhs);
+        let inside = tokens(&[b"a", b"<", b"b", b">"]);
+        assert!(!f.may_match(&inside, signature(&inside)));
+        let whole = tokens(&[b"<", b"b", b">"]);
+        assert!(f.may_match(&whole, signature(&whole)));
+        let lhs = tokens(&[b"<", b"@", b">"]);
+        let f = Filter::new(&lhs);
+        let longer = tokens(&[b"<", b"@", b">", b">"]);
+        assert!(!f.may_match(&longer, signature(&longer)));
     }
 
     #[test]

@@ -134,8 +134,11 @@ pub fn scan(input: &[u8], opts: ScanOptions<'_>) -> Scan {
         out.errors.push("553 5.1.1 Address too long".into());
         out.end = p.saturating_sub(1);
     };
+    // One buffer for every token; each finished token is copied into its
+    // own shared allocation.
+    let mut token: Vec<u8> = Vec::new();
     loop {
-        let mut token: Vec<u8> = Vec::new();
+        token.clear();
         loop {
             if c != NO_CHAR && !backslash {
                 if used >= opts.buffer - 5 {
@@ -261,7 +264,7 @@ pub fn scan(input: &[u8], opts: ScanOptions<'_>) -> Scan {
                 out.end = p.saturating_sub(1);
                 return out;
             }
-            tokens.push(Rc::from(token));
+            tokens.push(Rc::from(&token[..]));
         }
         if c == 0 || (c == delim && angle_depth <= 0) {
             break;
