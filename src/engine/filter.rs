@@ -7,7 +7,7 @@ use super::meta::{
     MACRODEXPAND, MATCHANY, MATCHCLASS, MATCHNCLASS, MATCHONE, MATCHZANY, MATCHZERO, SUNMATCH,
     SUNNOMATCH,
 };
-use super::Token;
+use super::{Classes, Token};
 
 /// What a workspace must hold for a left-hand side to have a chance.
 #[derive(Clone, Debug, Default)]
@@ -18,16 +18,27 @@ pub struct Filter {
     /// No element can take more than one token (only literals, `$-`,
     /// `$~x` and `$@`): the workspace must be exactly `min_tokens` long.
     exact: bool,
-    /// The literal tokens in left-hand side order. The matcher compares
-    /// each (ignoring ASCII case) with a workspace token, in this order and
-    /// at increasing positions, before it can succeed.
-    literals: Box<[Token]>,
+    /// The [`key`]s of the literal tokens in left-hand side order. The
+    /// matcher compares each literal (ignoring ASCII case) with a
+    /// workspace token, in this order and at increasing positions, before
+    /// it can succeed. Tokens with different keys differ; tokens with the
+    /// same key are taken as equal, which can only let a hopeless rule
+    /// through to the matcher, never turn a good one away.
+    literals: Box<[u32]>,
+    /// The runs of adjacent literals (which must match adjacent tokens):
+    /// how many tokens the elements before the run take at least, and the
+    /// run's range in `literals`.
+    runs: Box<[(usize, std::ops::Range<usize>)]>,
+    /// How many tokens the elements after the last run take at least.
+    after: usize,
     /// How many literals come before the first other element: they must
     /// be the workspace's first tokens.
     prefix: usize,
     /// How many literals come after the last other element: they must be
     /// the workspace's last tokens.
     suffix: usize,
+    /// The classes of `$=x` elements: an empty class matches nothing.
+    classes: Box<[u8]>,
     /// [`signature`] bits of the literals.
     mask: u64,
 }
@@ -37,20 +48,39 @@ impl Filter {
         let mut min_tokens = 0;
         let mut exact = true;
         let mut literals = Vec::new();
+        let mut runs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut gap = 0;
+        let mut in_run = false;
+        let mut classes = Vec::new();
         let mut mask = 0;
         for token in lhs {
             if is_literal(token) {
                 min_tokens += 1;
-                mask |= bit(token);
-                literals.push(Token::clone(token));
+                let k = key(token);
+                mask |= bit(k);
+                literals.push(k);
+                match runs.last_mut() {
+                    Some((_, run)) if in_run => run.end += 1,
+                    _ => runs.push((gap, literals.len() - 1..literals.len())),
+                }
+                gap = 0;
+                in_run = true;
                 continue;
             }
+            in_run = false;
             match token.first().copied().unwrap_or(0) {
                 MATCHZERO => {}
                 MATCHZANY | MACRODEXPAND => exact = false,
-                MATCHONE | MATCHNCLASS | SUNNOMATCH => min_tokens += 1,
-                _ => {
+                MATCHONE | MATCHNCLASS | SUNNOMATCH => {
                     min_tokens += 1;
+                    gap += 1;
+                }
+                op => {
+                    if op == MATCHCLASS {
+                        classes.push(token.get(1).copied().unwrap_or(0));
+                    }
+                    min_tokens += 1;
+                    gap += 1;
                     exact = false;
                 }
             }
@@ -61,16 +91,21 @@ impl Filter {
             min_tokens,
             exact,
             literals: literals.into_boxed_slice(),
+            runs: runs.into_boxed_slice(),
+            after: gap,
             prefix,
             suffix,
+            classes: classes.into_boxed_slice(),
             mask,
         }
     }
 
-    /// False when `work` (whose [`signature`] is `sig`) cannot match: the
-    /// wrong number of tokens, a literal missing, out of order, or not
-    /// where the left-hand side anchors it.
-    pub fn may_match(&self, work: &[Token], sig: u64) -> bool {
+    /// False when the workspace whose tokens have the [`key`]s `work` (and
+    /// whose [`signature`] is `sig`) cannot match: the
+    /// wrong number of tokens, a literal missing, out of order, not next
+    /// to its neighbours, or not where the left-hand side anchors it, or a
+    /// `$=x` of an empty class.
+    pub fn may_match(&self, work: &[u32], sig: u64, classes: &Classes) -> bool {
         let n = work.len();
         if n < self.min_tokens || (self.exact && n != self.min_tokens) {
             return false;
@@ -80,15 +115,34 @@ impl Filter {
         }
         // `min_tokens` counts every literal, so the anchors are in range.
         let (lits, prefix, suffix) = (&self.literals, self.prefix, self.suffix);
-        if !(0..prefix).all(|i| lits[i].eq_ignore_ascii_case(&work[i])) {
+        if !(0..prefix).all(|i| lits[i] == work[i]) {
             return false;
         }
-        if !(1..=suffix).all(|i| lits[lits.len() - i].eq_ignore_ascii_case(&work[n - i])) {
+        if !(1..=suffix).all(|i| lits[lits.len() - i] == work[n - i]) {
             return false;
         }
-        // In order: each literal after the previous one's place.
-        let mut rest = work.iter();
-        lits.iter().all(|l| rest.any(|t| t.eq_ignore_ascii_case(l)))
+        if self
+            .classes
+            .iter()
+            .any(|&id| classes.shape(id).max_len == 0)
+        {
+            return false;
+        }
+        // Each run at the first place after the previous one that leaves
+        // room for the elements between them: placing runs as early as
+        // possible never hurts the runs after them.
+        let mut pos = 0;
+        for (gap, run) in self.runs.iter() {
+            let run = &lits[run.clone()];
+            pos += gap;
+            let found = (pos..(n + 1).saturating_sub(run.len()))
+                .find(|&t| run.iter().zip(&work[t..]).all(|(l, w)| l == w));
+            match found {
+                Some(t) => pos = t + run.len(),
+                None => return false,
+            }
+        }
+        pos + self.after <= n
     }
 }
 
@@ -112,26 +166,47 @@ pub fn is_literal(token: &[u8]) -> bool {
     )
 }
 
-/// One bit per token, the same for tokens equal but for ASCII case: from
-/// the length and the first and last bytes, which is cheap and tells most
-/// tokens of an address apart.
-fn bit(token: &[u8]) -> u64 {
-    let first = token.first().map_or(0, u8::to_ascii_lowercase);
-    let last = token.last().map_or(0, u8::to_ascii_lowercase);
-    let h = (u64::from(first) << 16 | u64::from(last) << 8 | token.len() as u64 & 0xFF)
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    1 << (h >> 58)
+/// A token's key: a hash of its bytes in lower case, so equal for tokens
+/// equal but for ASCII case.
+pub fn key(token: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in token {
+        h ^= u32::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
 }
 
-/// The bits of every token in `work`: a literal whose bit is missing is
-/// certainly absent.
-pub fn signature(work: &[Token]) -> u64 {
-    work.iter().fold(0, |s, t| s | bit(t))
+/// The keys of a workspace's tokens, into `keys`.
+pub fn keys_into(work: &[Token], keys: &mut Vec<u32>) {
+    keys.clear();
+    keys.extend(work.iter().map(|t| key(t)));
+}
+
+/// One bit per key.
+fn bit(key: u32) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B1) >> 26)
+}
+
+/// The bits of every key of a workspace: a literal whose bit is missing
+/// is certainly absent.
+pub fn signature(keys: &[u32]) -> u64 {
+    keys.iter().fold(0, |s, &k| s | bit(k))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Filter {
+        fn may_match_any(&self, work: &[Token]) -> bool {
+            let mut classes = Classes::default();
+            classes.add(b'w', b"host");
+            let mut keys = Vec::new();
+            keys_into(work, &mut keys);
+            self.may_match(&keys, signature(&keys), &classes)
+        }
+    }
 
     fn tokens(words: &[&[u8]]) -> Vec<Token> {
         words.iter().map(|w| Token::from(*w)).collect()
@@ -149,13 +224,13 @@ mod tests {
         ]);
         let f = Filter::new(&lhs);
         let yes = tokens(&[b"u", b"<", b"@", b"Host", b">"]);
-        assert!(f.may_match(&yes, signature(&yes)));
+        assert!(f.may_match_any(&yes));
         let no = tokens(&[b"u", b"@", b"host"]);
-        assert!(!f.may_match(&no, signature(&no)));
+        assert!(!f.may_match_any(&no));
         let lhs = tokens(&[b"LOCALHOST"]);
         let f = Filter::new(&lhs);
         let yes = tokens(&[b"localhost"]);
-        assert!(f.may_match(&yes, signature(&yes)));
+        assert!(f.may_match_any(&yes));
     }
 
     #[test]
@@ -171,21 +246,54 @@ mod tests {
         ]);
         let f = Filter::new(&lhs);
         let once = tokens(&[b"u", b"<", b"@", b"h", b">"]);
-        assert!(!f.may_match(&once, signature(&once)));
+        assert!(!f.may_match_any(&once));
         let twice = tokens(&[b"u", b"<", b"@", b"@", b"h", b">"]);
-        assert!(f.may_match(&twice, signature(&twice)));
+        assert!(f.may_match_any(&twice));
         let backwards = tokens(&[b">", b"@", b"@", b"h", b"<"]);
-        assert!(!f.may_match(&backwards, signature(&backwards)));
+        assert!(!f.may_match_any(&backwards));
         let lhs = tokens(&[b"<", &[MATCHZANY], b">"]);
         let f = Filter::new(&lhs);
         let inside = tokens(&[b"a", b"<", b"b", b">"]);
-        assert!(!f.may_match(&inside, signature(&inside)));
+        assert!(!f.may_match_any(&inside));
         let whole = tokens(&[b"<", b"b", b">"]);
-        assert!(f.may_match(&whole, signature(&whole)));
+        assert!(f.may_match_any(&whole));
         let lhs = tokens(&[b"<", b"@", b">"]);
         let f = Filter::new(&lhs);
         let longer = tokens(&[b"<", b"@", b">", b">"]);
-        assert!(!f.may_match(&longer, signature(&longer)));
+        assert!(!f.may_match_any(&longer));
+    }
+
+    #[test]
+    fn adjacent_literals_match_adjacent_tokens_with_room_between() {
+        let lhs = tokens(&[&[MATCHZANY], b"<", b"@", b">", &[MATCHZANY]]);
+        let f = Filter::new(&lhs);
+        let apart = tokens(&[b"<", b"@", b"h", b">"]);
+        assert!(!f.may_match_any(&apart));
+        let together = tokens(&[b"u", b"<", b"@", b">"]);
+        assert!(f.may_match_any(&together));
+        let lhs = tokens(&[&[MATCHANY], b"<", &[MATCHZANY], b">"]);
+        let f = Filter::new(&lhs);
+        let first = tokens(&[b"<", b"u", b">"]);
+        assert!(!f.may_match_any(&first));
+        let later = tokens(&[b"u", b"<", b">"]);
+        assert!(f.may_match_any(&later));
+        let lhs = tokens(&[b"<", &[MATCHZANY], b">", &[MATCHANY]]);
+        let f = Filter::new(&lhs);
+        let no_room = tokens(&[b"<", b"u", b">"]);
+        assert!(!f.may_match_any(&no_room));
+        let room = tokens(&[b"<", b"u", b">", b"x"]);
+        assert!(f.may_match_any(&room));
+    }
+
+    #[test]
+    fn empty_classes_match_nothing() {
+        let lhs = tokens(&[&[MATCHCLASS, b'L'], b"<"]);
+        let f = Filter::new(&lhs);
+        let work = tokens(&[b"root", b"<"]);
+        assert!(!f.may_match_any(&work));
+        let lhs = tokens(&[&[MATCHCLASS, b'w'], b"<"]);
+        let f = Filter::new(&lhs);
+        assert!(f.may_match_any(&work));
     }
 
     #[test]
@@ -193,8 +301,8 @@ mod tests {
         let lhs = tokens(&[&[MATCHANY], &[MATCHONE], &[MATCHZANY], &[MATCHZERO]]);
         let f = Filter::new(&lhs);
         let one = tokens(&[b"a"]);
-        assert!(!f.may_match(&one, signature(&one)));
+        assert!(!f.may_match_any(&one));
         let two = tokens(&[b"a", b"b"]);
-        assert!(f.may_match(&two, signature(&two)));
+        assert!(f.may_match_any(&two));
     }
 }

@@ -268,6 +268,8 @@ pub(crate) struct Scratch {
     pub joined: std::cell::Cell<Vec<u8>>,
     /// Emptied token vectors, for right-hand sides being built.
     pub vectors: Vec<Vec<Token>>,
+    /// Key vectors for the rule filter, one per nested ruleset call.
+    pub keys: Vec<Vec<u32>>,
 }
 
 /// Rule attempts allowed for one top-level ruleset call, nested calls

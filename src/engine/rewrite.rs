@@ -53,7 +53,9 @@ impl Machine {
         let mut matches = Vec::with_capacity(super::MAX_MATCH);
         // Which tokens the workspace holds, for the rules' filters; kept up
         // to date whenever a rule rewrites it.
-        let mut signature = super::filter::signature(work);
+        let mut keys = self.scratch.keys.pop().unwrap_or_default();
+        super::filter::keys_into(work, &mut keys);
+        let mut signature = super::filter::signature(&keys);
         while index < rules.len() {
             if work.first().is_some_and(|t| t.first() == Some(&CANONNET)) {
                 break;
@@ -86,7 +88,7 @@ impl Machine {
             }
             // The filter turns away most rules without running the
             // matcher; it never turns away one that would match.
-            let matched = rule.filter.may_match(work, signature)
+            let matched = rule.filter.may_match(&keys, signature, &self.classes)
                 && self.match_into(&rule.lhs, work, &mut matches);
             if !matched {
                 if self.debug.rewrite >= 10 {
@@ -329,7 +331,8 @@ impl Machine {
             }
             let old = std::mem::replace(work, built);
             self.recycle(old);
-            signature = super::filter::signature(work);
+            super::filter::keys_into(work, &mut keys);
+            signature = super::filter::signature(&keys);
             if self.debug.rewrite >= 4 {
                 self.out.extend(b"rewritten as:");
                 print_tokens_into(&mut self.out, work, Some(&self.names));
@@ -339,6 +342,7 @@ impl Machine {
             }
             index = next;
         }
+        self.scratch.keys.push(keys);
         if self.test_mode {
             self.ruleset_label(number, b" returns:");
             print_tokens_into(&mut self.out, work, Some(&self.names));
