@@ -270,6 +270,8 @@ pub(crate) struct Scratch {
     pub vectors: Vec<Vec<Token>>,
     /// Key vectors for the rule filter, one per nested ruleset call.
     pub keys: Vec<Vec<u32>>,
+    /// Binding stacks of the matcher, one per nested ruleset call.
+    pub matches: Vec<Vec<matcher::Match>>,
 }
 
 /// Rule attempts allowed for one top-level ruleset call, nested calls

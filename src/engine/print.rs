@@ -143,6 +143,8 @@ pub fn print_tokens_into<T: AsRef<[u8]>>(
     tokens: &[T],
     names: Option<&MacroNames>,
 ) {
+    // Room for the usual case, where each token prints as itself.
+    out.reserve(tokens.iter().map(|t| t.as_ref().len() + 1).sum::<usize>() + 1);
     for t in tokens {
         out.push(b' ');
         print_token_into(out, t.as_ref(), names);

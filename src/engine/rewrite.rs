@@ -50,7 +50,7 @@ impl Machine {
         let mut index = 0usize;
         let mut loops = 0usize;
         // The bindings of the current attempt, reused by every attempt.
-        let mut matches = Vec::with_capacity(super::MAX_MATCH);
+        let mut matches = self.scratch.matches.pop().unwrap_or_default();
         // Which tokens the workspace holds, for the rules' filters; kept up
         // to date whenever a rule rewrites it.
         let mut keys = self.scratch.keys.pop().unwrap_or_default();
@@ -343,6 +343,7 @@ impl Machine {
             index = next;
         }
         self.scratch.keys.push(keys);
+        self.scratch.matches.push(matches);
         if self.test_mode {
             self.ruleset_label(number, b" returns:");
             print_tokens_into(&mut self.out, work, Some(&self.names));
@@ -398,8 +399,15 @@ impl Machine {
         let mut i = 0;
         while i < work.len() {
             if work[i].first() == Some(&CALLSUBR) && i + 1 < work.len() {
-                let mut name = work[i + 1].to_vec();
-                strip_quotes(&mut name);
+                // Most names have no quotes to strip: no copy for them.
+                let raw = &work[i + 1];
+                let name: std::borrow::Cow<[u8]> = if raw.contains(&b'"') {
+                    let mut owned = raw.to_vec();
+                    strip_quotes(&mut owned);
+                    owned.into()
+                } else {
+                    raw[..].into()
+                };
                 let found = self.rulesets.find(&name);
                 let number = match found {
                     Ok(n) => n,

@@ -221,10 +221,17 @@ impl Machine {
         depth: usize,
     ) -> (Option<Vec<u8>>, i32) {
         let lc = name.to_ascii_lowercase();
-        let Some(map) = self.maps.maps.get(&lc).cloned() else {
+        // The kind and flags only: cloning the whole map would copy its
+        // table on every lookup.
+        let Some((kind, flags)) = self
+            .maps
+            .maps
+            .get(&lc)
+            .map(|m| (m.kind.clone(), m.flags.clone()))
+        else {
             return (None, status::OK);
         };
-        let flags = &map.flags;
+        let flags = &flags;
         let rewrite_value = |value: &[u8]| -> Vec<u8> { flags.rewrite(value, key, args) };
         let lookup_key = || -> Vec<u8> {
             if flags.keep_case {
@@ -233,7 +240,7 @@ impl Machine {
                 key.to_ascii_lowercase()
             }
         };
-        match &map.kind {
+        match &kind {
             MapKind::Database | MapKind::Text => {
                 let table = self.open_table(&lc);
                 match table {
@@ -243,7 +250,7 @@ impl Machine {
                         else {
                             return (None, status::OK);
                         };
-                        let found = match map.kind {
+                        let found = match kind {
                             MapKind::Text => t.find_text(key, flags),
                             _ => t.find(&lookup_key()[..lookup_key().len().min(256)]),
                         };
