@@ -92,19 +92,44 @@ impl Machine {
                                 {
                                     failed = true;
                                 } else {
+                                    // A `$+` that ends the pattern can only
+                                    // end up taking the rest: backing up
+                                    // would grow it a token at a time until
+                                    // it did.
+                                    let end = if op == MATCHANY && p + 1 == pattern.len() {
+                                        work.len()
+                                    } else {
+                                        w + 1
+                                    };
                                     stack.push(Match {
                                         pattern: p,
                                         first: w,
-                                        end: w + 1,
+                                        end,
                                     });
-                                    w += 1;
+                                    w = end;
                                 }
                             }
-                            MATCHZANY => stack.push(Match {
-                                pattern: p,
-                                first: w,
-                                end: w,
-                            }),
+                            MATCHZANY => {
+                                // As for `$+`: a final `$*` takes the rest.
+                                // Before a literal, the shorter bindings
+                                // fail on it at once; start at the first
+                                // place the literal is (or where it is not
+                                // found, as the matcher would).
+                                let end = match pattern.get(p + 1) {
+                                    None => work.len(),
+                                    Some(next) if super::filter::is_literal(next) => (w..work
+                                        .len())
+                                        .find(|&e| next.eq_ignore_ascii_case(&work[e]))
+                                        .unwrap_or(w),
+                                    Some(_) => w,
+                                };
+                                stack.push(Match {
+                                    pattern: p,
+                                    first: w,
+                                    end,
+                                });
+                                w = end;
+                            }
                             MATCHZERO => {}
                             MACRODEXPAND => {
                                 if let Some(value) =
