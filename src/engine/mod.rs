@@ -19,6 +19,8 @@ mod macros;
 mod mailer;
 pub mod maps;
 mod matcher;
+#[cfg(test)]
+mod matcher_check;
 pub mod meta;
 mod print;
 mod rewrite;
