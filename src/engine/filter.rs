@@ -133,14 +133,22 @@ impl Filter {
         // possible never hurts the runs after them.
         let mut pos = 0;
         for (gap, run) in self.runs.iter() {
-            let run = &lits[run.clone()];
+            let run = &lits[run.start..run.end];
             pos += gap;
-            let found = (pos..(n + 1).saturating_sub(run.len()))
-                .find(|&t| run.iter().zip(&work[t..]).all(|(l, w)| l == w));
-            match found {
-                Some(t) => pos = t + run.len(),
-                None => return false,
+            loop {
+                if pos + run.len() > n {
+                    return false;
+                }
+                if work[pos..pos + run.len()]
+                    .iter()
+                    .zip(run)
+                    .all(|(w, l)| w == l)
+                {
+                    break;
+                }
+                pos += 1;
             }
+            pos += run.len();
         }
         pos + self.after <= n
     }

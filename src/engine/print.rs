@@ -14,7 +14,7 @@ pub fn print_token(token: &[u8], names: Option<&MacroNames>) -> Vec<u8> {
 /// [`print_token`] appended to `out`.
 pub fn print_token_into(out: &mut Vec<u8>, token: &[u8], names: Option<&MacroNames>) {
     // Most tokens are plain printable text, which `xputs` shows as is.
-    if token.iter().all(|&c| c.is_ascii_graphic() || c == b' ') {
+    if token.iter().all(|&c| plain(c)) {
         out.extend_from_slice(token);
         return;
     }
@@ -109,6 +109,11 @@ pub fn print_token_into(out: &mut Vec<u8>, token: &[u8], names: Option<&MacroNam
     }
 }
 
+/// Bytes `xputs` prints as themselves: printable ASCII and space.
+fn plain(c: u8) -> bool {
+    (b' '..=b'~').contains(&c)
+}
+
 fn print_char(out: &mut Vec<u8>, c: u8) {
     if c.is_ascii_graphic() || c == b' ' {
         out.push(c);
@@ -147,7 +152,13 @@ pub fn print_tokens_into<T: AsRef<[u8]>>(
     out.reserve(tokens.iter().map(|t| t.as_ref().len() + 1).sum::<usize>() + 1);
     for t in tokens {
         out.push(b' ');
-        print_token_into(out, t.as_ref(), names);
+        let t = t.as_ref();
+        // The common case inline; `print_token_into` checks again.
+        if t.iter().all(|&c| plain(c)) {
+            out.extend_from_slice(t);
+        } else {
+            print_token_into(out, t, names);
+        }
     }
     out.push(b'\n');
 }
