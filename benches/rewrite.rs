@@ -89,16 +89,16 @@ fn main() {
         size = session.run_script(input.as_bytes()).len();
         best = best.min(start.elapsed().as_secs_f64());
     }
-    // The engine alone: no test-mode output.
-    let machine = Machine::load(
+    // The engine alone: no test-mode output (best of 3, measured on its
+    // own rather than capped by the run above).
+    let mut machine = Machine::load(
         &file,
         &parsed.config,
         Environment::new("oracle.example.com"),
     );
-    let mut quiet = best;
-    {
-        let mut machine = machine;
-        let table = machine.test_input_table();
+    let table = machine.test_input_table();
+    let mut quiet = f64::MAX;
+    for _ in 0..3 {
         let start = Instant::now();
         for line in input.lines() {
             let address = &line.as_bytes()[4..];
