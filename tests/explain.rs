@@ -372,14 +372,19 @@ fn every_code_is_explained_by_the_command() {
 
 #[test]
 fn an_address_trace_ends_in_the_decision_and_the_postfix_line() {
-    let (status, out, err) = support::cf2postfix(&[
-        "explain",
-        RELAY,
-        "--hostname",
-        "gw.example.edu",
-        "--address",
-        "user@decvax.uucp",
-    ]);
+    let trace = |format: &str| {
+        support::cf2postfix(&[
+            "explain",
+            RELAY,
+            "--hostname",
+            "gw.example.edu",
+            "--address",
+            "user@decvax.uucp",
+            "--format",
+            format,
+        ])
+    };
+    let (status, out, err) = trace("text");
     assert_eq!(status, 0, "{err}");
     // The rules that fire, in order: canonify focuses, ruleset 0 resolves.
     let focus = out.find("ruleset 3, line 79").expect("canonify step");
@@ -399,16 +404,7 @@ fn an_address_trace_ends_in_the_decision_and_the_postfix_line() {
         "{out}"
     );
     // JSON carries the same, typed.
-    let (status, out, _) = support::cf2postfix(&[
-        "explain",
-        RELAY,
-        "--hostname",
-        "gw.example.edu",
-        "--address",
-        "user@decvax.uucp",
-        "--format",
-        "json",
-    ]);
+    let (status, out, _) = trace("json");
     assert_eq!(status, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v[0]["decision"]["mailer"], "uucp");
