@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::source::{is_space, logical_lines, split_record, trim_end, trim_start};
+use super::source::{is_space, logical_lines, quoted_key_end, split_record, trim_end, trim_start};
 
 /// Folds a key as Postfix does with `DICT_FLAG_FOLD_FIX` (the default of
 /// `postmap` and of the daemons' table lookups): ASCII lower case; other
@@ -152,27 +152,8 @@ fn split_qnameval(text: &str) -> Result<(&str, &str), String> {
         return Err("no key found; expected format: key = value".into());
     }
     let key_start = at;
-    let mut in_quotes = false;
-    while at < bytes.len() {
-        let b = bytes[at];
-        if b == b'\\' {
-            at += 1;
-            if at >= bytes.len() {
-                break;
-            }
-        } else if is_space(b) || b == b'=' {
-            if !in_quotes {
-                break;
-            }
-        } else if b == b'"' {
-            in_quotes = !in_quotes;
-        }
-        at += 1;
-    }
-    if in_quotes {
-        return Err("unbalanced '\"'".into());
-    }
-    let key_end = at.min(bytes.len());
+    let key_end = quoted_key_end(bytes, at, |b| is_space(b) || b == b'=')
+        .ok_or_else(|| "unbalanced '\"'".to_owned())?;
     let mut value_at = key_end;
     while value_at < bytes.len() && is_space(bytes[value_at]) {
         value_at += 1;

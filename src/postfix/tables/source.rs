@@ -119,6 +119,32 @@ pub struct Record {
 /// the value is the rest without surrounding whitespace. Lines with an
 /// unbalanced quote, no key or no value, or that are not UTF-8 (Postfix
 /// 3.7 with `smtputf8_enable = yes`) are skipped with a warning.
+/// Where a key that starts at `at` ends: at the first byte `stop` accepts
+/// outside double quotes (a backslash protects the next byte), or at the
+/// end. `None` when a quote is left open.
+pub(crate) fn quoted_key_end(
+    bytes: &[u8],
+    mut at: usize,
+    stop: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut in_quotes = false;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b == b'\\' {
+            at += 1;
+            if at >= bytes.len() {
+                break;
+            }
+        } else if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if stop(b) && !in_quotes {
+            break;
+        }
+        at += 1;
+    }
+    (!in_quotes).then_some(at.min(bytes.len()))
+}
+
 pub fn split_record(line: &LogicalLine, warnings: &mut Vec<String>) -> Option<Record> {
     let text = &line.text;
     let Ok(utf8) = std::str::from_utf8(text) else {
@@ -129,32 +155,13 @@ pub fn split_record(line: &LogicalLine, warnings: &mut Vec<String>) -> Option<Re
         return None;
     };
     let bytes = utf8.as_bytes();
-    let mut in_quotes = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        if b == b'\\' {
-            at += 1;
-            if at >= bytes.len() {
-                break;
-            }
-        } else if is_space(b) {
-            if !in_quotes {
-                break;
-            }
-        } else if b == b'"' {
-            in_quotes = !in_quotes;
-        }
-        at += 1;
-    }
-    if in_quotes {
+    let Some(at) = quoted_key_end(bytes, 0, is_space) else {
         warnings.push(format!(
             "line {}: unbalanced '\"' in '{utf8}' -- ignoring this line",
             line.line
         ));
         return None;
-    }
-    let at = at.min(bytes.len());
+    };
     let key = &bytes[..at];
     let rest = if at < bytes.len() {
         &bytes[at + 1..]
