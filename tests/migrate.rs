@@ -17,6 +17,15 @@ pub struct Input {
     pub etc_mail: Option<PathBuf>,
 }
 
+impl Input {
+    /// Migrates the input and writes the files into `dir`.
+    pub fn migrate_into(&self, dir: &Path) -> cf2postfix::emit::Output {
+        let output = support::migrate(&self.name, &self.bytes, self.etc_mail.as_deref(), &[]);
+        support::write_output(&output, dir);
+        output
+    }
+}
+
 /// The m4-generated text with the lines that name the build user, host,
 /// date and directory made constant.
 pub fn stable_m4(text: &str) -> Vec<u8> {
@@ -372,9 +381,8 @@ fn no_example_is_an_open_relay() {
     }
     let scratch = TempDir::new("migrate-relay");
     for input in examples(&scratch.0) {
-        let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(short_name(&input.name));
-        support::write_output(&output, &dir);
+        let output = input.migrate_into(&dir);
         let dir_text = dir.display().to_string();
         let (ok, text) = support::run_oracle(
             "postfix-smtp-probe",

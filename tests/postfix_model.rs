@@ -153,9 +153,8 @@ fn resolver_agrees_with_trivial_rewrite() {
     let inputs = inputs(&scratch.0);
     let mut tally = Tally::default();
     for (i, input) in inputs.iter().enumerate() {
-        let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(format!("pf-{i}"));
-        support::write_output(&output, &dir);
+        let output = input.migrate_into(&dir);
         let addrs = addresses(input, &output);
         let mut args = vec!["-r".to_owned(), dir.display().to_string()];
         args.extend(addrs.iter().cloned());
@@ -202,9 +201,8 @@ fn pipeline_agrees_with_postfix() {
     let inputs = inputs(&scratch.0);
     let mut tally = Tally::default();
     for (i, input) in inputs.iter().enumerate() {
-        let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(format!("pf-{i}"));
-        support::write_output(&output, &dir);
+        let output = input.migrate_into(&dir);
         // Addresses the real sendmail -bv accepts as they are: no routes,
         // no empty address.
         // One message carries them all, and cleanup merges recipients that
@@ -304,9 +302,8 @@ fn rcpt_verdicts_agree_with_smtpd() {
     let scratch = TempDir::new("postfix-smtpd");
     let mut tally = Tally::default();
     for (i, input) in crate::migrate::examples(&scratch.0).iter().enumerate() {
-        let output = support::migrate(&input.name, &input.bytes, input.etc_mail.as_deref(), &[]);
         let dir = scratch.0.join(format!("pf-{i}"));
-        support::write_output(&output, &dir);
+        let output = input.migrate_into(&dir);
         let mut cases: Vec<(String, String, String)> = Vec::new();
         let outside = "203.0.113.9".to_owned();
         for rcpt in [
@@ -399,9 +396,8 @@ fn local_delivery_agrees_with_postfix() {
         .iter()
         .find(|i| i.name.contains("m4-site"))
         .expect("m4 example");
-    let output = support::migrate(&site.name, &site.bytes, site.etc_mail.as_deref(), &[]);
     let dir = scratch.0.join("site");
-    support::write_output(&output, &dir);
+    let output = site.migrate_into(&dir);
     let mut users: Vec<String> = table_keys(&output, "aliases")
         .into_iter()
         .map(|k| k.trim_end_matches(':').to_owned())
