@@ -215,24 +215,23 @@ fn addresses(
         Some(s) => Some(crate::postfix::config::Config::load(&s.0, &env.hostname)?),
         None => None,
     };
-    let mut model = postfix.as_ref().map(|pf| {
-        let verifier = Verifier::new(
+    let mut verifier = postfix.as_ref().map(|pf| {
+        Verifier::new(
             Machine::load(source, config, env.clone()),
             Pipeline::new(pf),
             source,
             config,
-        );
-        (verifier, Pipeline::new(pf))
+        )
     });
     let mut traces = Vec::new();
     for address in &args.address {
         let mut t = address::trace(&mut machine, address, &texts, &written);
-        if let (Some((verifier, pipeline)), Some(m)) = (model.as_mut(), migration) {
-            t.postfix = Some(address::postfix_side(verifier, pipeline, &m.index, address));
+        if let (Some(verifier), Some(m)) = (verifier.as_mut(), migration) {
+            t.postfix = Some(address::postfix_side(verifier, &m.index, address));
         }
         traces.push(t);
     }
-    drop(model);
+    drop(verifier);
     drop(scratch);
     match args.format {
         ExplainFormat::Json => json(&traces, out)?,

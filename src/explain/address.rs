@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::postfix_lines::{PostfixIndex, PostfixLine};
 use super::rule::{self, RuleExplanation};
 use crate::engine::{lossy_text, print_tokens, AddressFlags, Machine, Token};
-use crate::postfix::cleanup::Pipeline;
 use crate::verify::{Comparison, Verifier};
 
 /// One rule that fired.
@@ -198,15 +197,10 @@ fn lines_for(index: &PostfixIndex, decided_by: &str, recipient: &str) -> Vec<Pos
 }
 
 /// Adds the Postfix side: the migration's model answer, and its lines.
-pub fn postfix_side(
-    verifier: &mut Verifier,
-    pipeline: &Pipeline,
-    index: &PostfixIndex,
-    address: &str,
-) -> PostfixSide {
+pub fn postfix_side(verifier: &mut Verifier, index: &PostfixIndex, address: &str) -> PostfixSide {
     let comparison: Comparison = verifier.compare(address);
     let envelope = crate::verify::envelope_address(address);
-    let deliveries = pipeline.deliveries(&envelope).unwrap_or_default();
+    let deliveries = verifier.pipeline.deliveries(&envelope).unwrap_or_default();
     let mut lines = Vec::new();
     let mut decided = Vec::new();
     for d in &deliveries {
