@@ -10,7 +10,7 @@ use super::ruleset::known_purpose;
 use super::Migration;
 use crate::ast::{Config, LineKind, MacroName};
 use crate::engine::meta::LOOKUPBEGIN;
-use crate::engine::{print_token, Machine};
+use crate::engine::{lossy_text as lossy, print_token, Machine};
 use crate::sendmail::{macro_meanings, mailer_flags, option_meanings};
 use crate::source::SourceFile;
 
@@ -50,10 +50,6 @@ pub struct MailerExplanation {
     pub settings: Vec<String>,
     pub summary: String,
     pub postfix: Vec<PostfixLine>,
-}
-
-fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn ruleset_words(machine: &Machine, number: usize) -> String {
