@@ -2,7 +2,7 @@
 //! .cf generated from the m4 tree's generic-linux.mc, by the emulator and
 //! (in the same run) by the real `sendmail -bt` on the same input.
 //!
-//!     cargo bench --bench rewrite [-- N]
+//!     cargo bench --bench rewrite [-- N] [--emulator-only]
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -111,6 +111,7 @@ fn main() {
         }
         quiet = quiet.min(start.elapsed().as_secs_f64());
     }
+    eprintln!("memo (hits, recorded): {:?}", machine.memo_counts());
     println!(
         "cf2postfix test (with -bt output): {n} addresses in {best:.3} s = {:.0} addr/s ({size} bytes of output)",
         n as f64 / best
@@ -120,7 +121,11 @@ fn main() {
         n as f64 / quiet
     );
 
-    // The real sendmail on the same lines.
+    // The real sendmail on the same lines (not with `--emulator-only`,
+    // which profiling uses).
+    if std::env::args().any(|a| a == "--emulator-only") {
+        return;
+    }
     let script = root.join("oracle/sendmail-bt");
     let start = Instant::now();
     let child = Command::new(&script)

@@ -35,6 +35,8 @@ type Set = HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>;
 pub struct Classes {
     sets: Vec<Set>,
     shapes: Vec<Shape>,
+    /// Counts changes (remembered rewrites depend on the members).
+    generation: u64,
 }
 
 /// What the members of one class look like, so that most candidates can
@@ -81,6 +83,7 @@ impl Default for Classes {
         Classes {
             sets: (0..256).map(|_| Set::default()).collect(),
             shapes: vec![Shape::default(); 256],
+            generation: 0,
         }
     }
 }
@@ -90,6 +93,7 @@ impl Classes {
         if word.is_empty() {
             return;
         }
+        self.generation += 1;
         self.shapes[id as usize].add(word);
         self.sets[id as usize].insert(word.to_ascii_lowercase().into_boxed_slice());
     }
@@ -134,7 +138,12 @@ impl Classes {
         self.sets[id as usize].iter().map(|w| &w[..]).collect()
     }
 
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn copy(&mut self, from: u8, to: u8) {
+        self.generation += 1;
         let words: Vec<Box<[u8]>> = self.sets[from as usize].iter().cloned().collect();
         for w in &words {
             self.shapes[to as usize].add(w);

@@ -149,6 +149,7 @@ impl Machine {
             current_to: None,
             steps_left: super::MAX_STEPS,
             scratch: super::Scratch::default(),
+            memo: super::memo::Memo::default(),
         };
         let mut loader = Loader {
             file,

@@ -132,9 +132,9 @@ impl Machine {
                             }
                             MATCHZERO => {}
                             MACRODEXPAND => {
-                                if let Some(value) =
-                                    self.macros.get(rp.get(1).copied().unwrap_or(0))
-                                {
+                                let id = rp.get(1).copied().unwrap_or(0);
+                                self.memo_macro(id);
+                                if let Some(value) = self.macros.get(id) {
                                     let value = value.to_vec();
                                     let start = w;
                                     let mut v = 0usize;
@@ -143,6 +143,7 @@ impl Machine {
                                             failed = true;
                                             break;
                                         };
+                                        self.memo_pin(t);
                                         let n = t.len();
                                         let candidate = &value[v..(v + n).min(value.len())];
                                         if candidate.len() < n || !candidate.eq_ignore_ascii_case(t)
@@ -310,6 +311,9 @@ impl Machine {
             }
             end += 1;
             if joined.len() > 2040 {
+                // Cut to the buffer, the candidate may lose part of a
+                // word: not something a replay can stand for.
+                self.memo_taint();
                 *joined = self.join(&work[first..end], None, true, 2048);
                 joined.make_ascii_lowercase();
             }

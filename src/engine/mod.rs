@@ -21,6 +21,7 @@ pub mod maps;
 mod matcher;
 #[cfg(test)]
 mod matcher_check;
+mod memo;
 pub mod meta;
 mod print;
 mod rewrite;
@@ -92,6 +93,9 @@ pub struct Rulesets {
     names: Vec<Option<Vec<u8>>>,
     by_name: BTreeMap<Vec<u8>, usize>,
     next_named: usize,
+    /// Counts [`Rulesets::set_rules`] calls (remembered calls depend on
+    /// the rules).
+    generation: u64,
 }
 
 impl Default for Rulesets {
@@ -101,6 +105,7 @@ impl Default for Rulesets {
             names: vec![None; MAX_RULESETS],
             by_name: BTreeMap::new(),
             next_named: MAX_RULESETS,
+            generation: 0,
         }
     }
 }
@@ -113,6 +118,7 @@ impl Rulesets {
     /// Replaces the rules of ruleset `number`, returning the old ones
     /// (lets a caller run one rule by itself in a spare slot).
     pub fn set_rules(&mut self, number: usize, rules: Rc<Vec<Rule>>) -> Rc<Vec<Rule>> {
+        self.generation += 1;
         std::mem::replace(&mut self.rules[number], rules)
     }
 
@@ -122,6 +128,10 @@ impl Rulesets {
             Some(name) => name.clone(),
             None => number.to_string().into_bytes(),
         }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn name(&self, number: usize) -> Option<&[u8]> {
@@ -260,6 +270,8 @@ pub struct Machine {
     /// Buffers kept between rule attempts so that rewriting does not
     /// allocate afresh for every rule.
     pub(crate) scratch: Scratch,
+    /// Top-level calls remembered by the shape of their input.
+    pub(crate) memo: memo::Memo,
 }
 
 /// Reusable buffers of the rewrite loop; their contents mean nothing
@@ -320,6 +332,7 @@ impl Machine {
     /// address test mode: the SMTP codes dropped, `addr... ` in front of
     /// user errors about an address.
     pub(crate) fn error(&mut self, message: &str) {
+        self.memo_taint();
         let text = print::error_text(message, self.current_to.as_deref());
         self.out.extend_from_slice(&text);
         self.out.push(b'\n');

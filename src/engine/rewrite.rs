@@ -14,12 +14,27 @@ use super::{
 };
 
 /// The size of sendmail's map key buffer.
-const MAX_KEY: usize = 1024;
+pub(super) const MAX_KEY: usize = 1024;
 
 impl Machine {
     /// Runs ruleset `number` over `work` at nesting `level`, as sendmail's
-    /// `rewrite`. Returns the status.
+    /// `rewrite`. Returns the status. Calls at level 0 go through the memo
+    /// table (`memo.rs`), which gives the same output.
     pub fn rewrite(
+        &mut self,
+        work: &mut Vec<Token>,
+        number: usize,
+        level: usize,
+        max_atom: usize,
+    ) -> i32 {
+        if level == 0 && self.memo_usable(work) {
+            return self.rewrite_remembered(work, number, max_atom);
+        }
+        self.rewrite_level(work, number, level, max_atom)
+    }
+
+    /// [`Machine::rewrite`] itself.
+    pub(super) fn rewrite_level(
         &mut self,
         work: &mut Vec<Token>,
         number: usize,
@@ -28,7 +43,7 @@ impl Machine {
     ) -> i32 {
         if self.test_mode {
             self.ruleset_label(number, b"   input:");
-            print_tokens_into(&mut self.out, work, Some(&self.names));
+            self.print_workspace(work);
         }
         if level > MAX_RULE_RECURSION {
             let name = self.rulesets.display_name(number);
@@ -144,6 +159,7 @@ impl Machine {
                             return self.too_long();
                         }
                         let id = token.get(1).copied().unwrap_or(0);
+                        self.memo_macro(id);
                         let value = self.macros.get(id).map(<[u8]>::to_vec);
                         if self.debug.rewrite >= 2 {
                             let shown = value.as_deref().map_or("(NULL)".to_owned(), lossy);
@@ -252,6 +268,23 @@ impl Machine {
                 } else {
                     (None, status::OK)
                 };
+                // What a remembered call depends on: the map's name, the
+                // arguments and default as text; the key as text when
+                // something was found (the result may be made from it),
+                // otherwise only that the lookup finds nothing again.
+                for t in built[i..key_start]
+                    .iter()
+                    .chain(&built[key_end.min(close)..close])
+                {
+                    self.memo_pin(t);
+                }
+                if found.is_some() {
+                    for t in &key_tokens {
+                        self.memo_pin(t);
+                    }
+                } else {
+                    self.memo_lookup_failed(&map_name, &key_tokens, space, &args, st);
+                }
                 if st == status::TEMPFAIL && !self.maps.no_defer(&map_name) {
                     result = status::TEMPFAIL;
                 }
@@ -346,7 +379,7 @@ impl Machine {
         self.scratch.matches.push(matches);
         if self.test_mode {
             self.ruleset_label(number, b" returns:");
-            print_tokens_into(&mut self.out, work, Some(&self.names));
+            self.print_workspace(work);
         }
         result
     }
@@ -401,6 +434,7 @@ impl Machine {
             if work[i].first() == Some(&CALLSUBR) && i + 1 < work.len() {
                 // Most names have no quotes to strip: no copy for them.
                 let raw = &work[i + 1];
+                self.memo_pin(raw);
                 let name: std::borrow::Cow<[u8]> = if raw.contains(&b'"') {
                     let mut owned = raw.to_vec();
                     strip_quotes(&mut owned);

@@ -120,7 +120,7 @@ pub fn scan(input: &[u8], opts: ScanOptions<'_>) -> Scan {
     let delim = i32::from(opts.delimiter);
     let comments_are_space = table[b'(' as usize] == ByteClass::Space;
     let mut out = Scan::default();
-    let mut tokens: Vec<Token> = Vec::new();
+    let mut tokens: Vec<Token> = Vec::with_capacity(16);
     let mut used = 0usize;
     let mut backslash = false;
     let mut route_syntax = false;

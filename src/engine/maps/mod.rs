@@ -304,6 +304,8 @@ impl Machine {
                 None => (None, status::OK),
             },
             MapKind::Macro => {
+                // A change of state no replay would repeat.
+                self.memo_taint();
                 let (id, _) = self.names.parse(key);
                 if let Ok(id) = id {
                     let value = args
