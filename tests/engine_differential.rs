@@ -40,6 +40,11 @@ fn oracle_accounts() -> (Vec<u8>, Vec<u8>) {
 
 /// Runs the emulator the way `cf2postfix test` does.
 pub fn emulate(cf: &Path, etc_mail: Option<&Path>, input: &str) -> Vec<u8> {
+    Session::new(machine(cf, etc_mail)).run_script(input.as_bytes())
+}
+
+/// The emulator's machine for `cf`, with the oracle's accounts.
+pub fn machine(cf: &Path, etc_mail: Option<&Path>) -> Machine {
     let bytes = std::fs::read(cf).expect("cf readable");
     let file = SourceFile::new(cf.display().to_string(), bytes);
     let parsed = cf2postfix::syntax::parse(&file);
@@ -48,8 +53,7 @@ pub fn emulate(cf: &Path, etc_mail: Option<&Path>, input: &str) -> Vec<u8> {
     let (passwd, group) = oracle_accounts();
     env.passwd = Environment::parse_passwd(&passwd);
     env.groups = Environment::parse_passwd(&group);
-    let machine = Machine::load(&file, &parsed.config, env);
-    Session::new(machine).run_script(input.as_bytes())
+    Machine::load(&file, &parsed.config, env)
 }
 
 /// The real `sendmail -bt` on the same input: its stdout.

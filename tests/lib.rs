@@ -16,6 +16,8 @@ mod engine_differential;
 mod engine_fuzz;
 /// The rewrite engine at its limits, against sendmail.
 mod engine_limits;
+/// The memo table of the rewrite engine changes no output.
+mod engine_memo;
 /// Every example under examples/: AST snapshots, clean parse.
 mod examples;
 /// explain: every rule explained, checked against the engine, snapshots.
