@@ -29,7 +29,7 @@ fn variant(line: &str, rng: &mut Rng) -> String {
     let (head, tail) = line.split_at(split);
     let mut out = head.to_owned();
     let mut word = String::new();
-    let mut flush = |word: &mut String, out: &mut String, rng: &mut Rng| {
+    let flush = |word: &mut String, out: &mut String, rng: &mut Rng| {
         if word.is_empty() {
             return;
         }
