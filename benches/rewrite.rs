@@ -74,51 +74,86 @@ fn main() {
     let bytes = std::fs::read(&cf).expect("read cf");
     let file = SourceFile::new(cf.display().to_string(), bytes);
     let parsed = cf2postfix::syntax::parse(&file);
-
-    // The emulator, printing what sendmail prints (best of 3).
-    let mut best = f64::MAX;
-    let mut size = 0;
-    for _ in 0..3 {
-        let machine = Machine::load(
+    let load = || {
+        Machine::load(
             &file,
             &parsed.config,
             Environment::new("oracle.example.com"),
-        );
-        let mut session = Session::new(machine);
-        let start = Instant::now();
-        size = session.run_script(input.as_bytes()).len();
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    // The engine alone: no test-mode output (best of 3, measured on its
-    // own rather than capped by the run above).
-    let mut machine = Machine::load(
-        &file,
-        &parsed.config,
-        Environment::new("oracle.example.com"),
-    );
-    let table = machine.test_input_table();
-    let mut quiet = f64::MAX;
+        )
+    };
+
+    // `cf2postfix test` as a user runs it: its own process, the input on a
+    // pipe, the output read from one (best of 3; start-up included).
+    let mut ours: Option<(f64, Vec<u8>)> = None;
     for _ in 0..3 {
-        let start = Instant::now();
-        for line in input.lines() {
-            let address = &line.as_bytes()[4..];
-            let scan = machine.scan(address, table, 0, cf2postfix::engine::ADDRESS_BUFFER);
-            if let Some(mut work) = scan.tokens {
-                machine.rewrite(&mut work, 3, 0, cf2postfix::engine::MAX_ATOM);
-                machine.rewrite(&mut work, 0, 0, cf2postfix::engine::MAX_ATOM);
+        let run = pipe(
+            Command::new(env!("CARGO_BIN_EXE_cf2postfix"))
+                .arg("test")
+                .arg(&cf)
+                .args(["--hostname", "oracle.example.com"]),
+            &input,
+        );
+        if let Some((t, out)) = run {
+            if ours.as_ref().map_or(true, |(best, _)| t < *best) {
+                ours = Some((t, out));
             }
-            machine.out.clear();
         }
-        quiet = quiet.min(start.elapsed().as_secs_f64());
     }
-    eprintln!("memo (hits, recorded): {:?}", machine.memo_counts());
+    let (process, our_output) = ours.expect("cf2postfix test runs");
+
+    // The same session in this process: no start-up, no pipes (best of 3).
+    let mut session_best = f64::MAX;
+    let mut replayed = (0, 0);
+    for _ in 0..3 {
+        let mut session = Session::new(load());
+        let start = Instant::now();
+        session.run_script(input.as_bytes());
+        session_best = session_best.min(start.elapsed().as_secs_f64());
+        replayed = session.machine.memo_counts();
+    }
+    // The engine alone, no test-mode output (best of 3), with and without
+    // the memo table.
+    let engine = |memo: bool, rounds: usize| {
+        let mut machine = load();
+        machine.set_memo(memo);
+        let table = machine.test_input_table();
+        let mut best = f64::MAX;
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for line in input.lines() {
+                let address = &line.as_bytes()[4..];
+                let scan = machine.scan(address, table, 0, cf2postfix::engine::ADDRESS_BUFFER);
+                if let Some(mut work) = scan.tokens {
+                    machine.rewrite(&mut work, 3, 0, cf2postfix::engine::MAX_ATOM);
+                    machine.rewrite(&mut work, 0, 0, cf2postfix::engine::MAX_ATOM);
+                }
+                machine.out.clear();
+            }
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        best
+    };
+    let quiet = engine(true, 3);
+    let unmemoized = engine(false, 1);
+    let rate = |t: f64| n as f64 / t;
     println!(
-        "cf2postfix test (with -bt output): {n} addresses in {best:.3} s = {:.0} addr/s ({size} bytes of output)",
-        n as f64 / best
+        "cf2postfix test (process, pipes):   {n} addresses in {process:.3} s = {:.0} addr/s ({} bytes of output)",
+        rate(process),
+        our_output.len()
     );
     println!(
-        "cf2postfix engine (no output):     {n} addresses in {quiet:.3} s = {:.0} addr/s",
-        n as f64 / quiet
+        "cf2postfix test (in-process):       {n} addresses in {session_best:.3} s = {:.0} addr/s ({} of {} top-level calls replayed)",
+        rate(session_best),
+        replayed.0,
+        replayed.0 + replayed.1
+    );
+    println!(
+        "cf2postfix engine (no output):      {n} addresses in {quiet:.3} s = {:.0} addr/s",
+        rate(quiet)
+    );
+    println!(
+        "cf2postfix engine, memo table off:  {n} addresses in {unmemoized:.3} s = {:.0} addr/s",
+        rate(unmemoized)
     );
 
     // The real sendmail on the same lines (not with `--emulator-only`,
@@ -127,43 +162,59 @@ fn main() {
         return;
     }
     let script = root.join("oracle/sendmail-bt");
-    let start = Instant::now();
-    let child = Command::new(&script)
-        .arg(&cf)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else {
+    let Some((took, theirs)) = pipe(Command::new(&script).arg(&cf), &input) else {
         println!("sendmail: oracle not installed; no comparison");
         return;
     };
+    if theirs.len() < 1000 {
+        println!("sendmail: oracle not usable here; no comparison");
+        return;
+    }
+    // Both print the same banner, then a prompt and the answer per line;
+    // load-time complaints (about missing files) come before the banner.
+    let answers = |out: &[u8]| -> Vec<u8> {
+        let banner = b"Enter <ruleset> <address>\n";
+        let at = out
+            .windows(banner.len())
+            .position(|w| w == banner)
+            .map_or(0, |p| p + banner.len());
+        out[at..].to_vec()
+    };
+    let same = answers(&our_output) == answers(&theirs);
+    println!(
+        "sendmail 8.17 -bt (process, pipes): {n} addresses in {took:.3} s = {:.0} addr/s ({} bytes of output; identical answers: {})",
+        rate(took),
+        theirs.len(),
+        if same { "yes" } else { "NO" }
+    );
+    println!(
+        "ratio to sendmail: process {:.1}x, in-process {:.1}x, engine alone {:.1}x, engine without memo {:.1}x",
+        took / process,
+        took / session_best,
+        took / quiet,
+        took / unmemoized
+    );
+}
+
+/// Runs `command` with `input` on its stdin (fed from a thread, since it
+/// answers while it reads); the wall-clock time and its stdout.
+fn pipe(command: &mut Command, input: &str) -> Option<(f64, Vec<u8>)> {
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
     let writer = child.stdin.take().map(|mut stdin| {
-        let input = input.clone();
+        let input = input.to_owned();
         std::thread::spawn(move || {
             let _ = stdin.write_all(input.as_bytes());
         })
     });
-    let out = child.wait_with_output();
+    let out = child.wait_with_output().ok()?;
     if let Some(w) = writer {
         let _ = w.join();
     }
-    let Ok(out) = out else {
-        println!("sendmail: did not run");
-        return;
-    };
-    let took = start.elapsed().as_secs_f64();
-    if out.stdout.len() < 1000 {
-        println!("sendmail: oracle not usable here; no comparison");
-        return;
-    }
-    println!(
-        "sendmail 8.17 -bt:                  {n} addresses in {took:.3} s = {:.0} addr/s",
-        n as f64 / took
-    );
-    println!(
-        "ratio (cf2postfix test / sendmail): {:.1}x; engine alone: {:.1}x",
-        took / best,
-        took / quiet
-    );
+    Some((start.elapsed().as_secs_f64(), out.stdout))
 }

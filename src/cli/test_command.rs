@@ -96,10 +96,24 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
         session.line(&line);
         session.machine.take_output();
     }
+    // Output is buffered, and flushed whenever reading the next line might
+    // wait (so a program driving the session sees each answer), not after
+    // every line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let out: &mut dyn Write = &mut out;
     for message in &session.machine.load_messages {
         writeln!(out, "{message}")?;
     }
     out.write_all(BANNER.as_bytes())?;
+    // The session's own output buffer collects prompts and answers; it is
+    // written out when it is large, before a trace goes to stderr, and
+    // whenever reading the next line might wait.
+    const SPILL: usize = 1 << 16;
+    let spill = |session: &mut Session, out: &mut dyn Write| -> std::io::Result<()> {
+        out.write_all(&session.machine.out)?;
+        session.machine.out.clear();
+        Ok(())
+    };
     let run_line = |session: &mut Session,
                     line: &[u8],
                     out: &mut dyn Write,
@@ -107,13 +121,16 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
      -> std::io::Result<()> {
         for (i, chunk) in crate::testmode::reads(line).into_iter().enumerate() {
             if i > 0 {
-                out.write_all(b"> ")?;
+                session.machine.out.extend_from_slice(b"> ");
             }
             session.line(chunk);
-            out.write_all(&session.machine.take_output())?;
             if let Some(steps) = session.machine.trace.as_mut() {
                 let steps = std::mem::take(steps);
+                spill(session, out)?;
+                out.flush()?;
                 write_trace(&session.machine, &steps, err)?;
+            } else if session.machine.out.len() >= SPILL {
+                spill(session, out)?;
             }
             if session.quit_requested() {
                 break;
@@ -123,22 +140,27 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
     };
     if !args.lines.is_empty() {
         for line in &args.lines {
-            out.write_all(b"> ")?;
+            session.machine.out.extend_from_slice(b"> ");
             run_line(&mut session, line.as_bytes(), out, err)?;
             if session.quit_requested() {
-                return Ok(EXIT_OK);
+                break;
             }
         }
-        out.write_all(b"> ")?;
+        if !session.quit_requested() {
+            session.machine.out.extend_from_slice(b"> ");
+        }
+        spill(&mut session, out)?;
         out.flush()?;
         return Ok(EXIT_OK);
     }
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
     let mut buffer = Vec::new();
     loop {
-        out.write_all(b"> ")?;
-        out.flush()?;
+        session.machine.out.extend_from_slice(b"> ");
+        if input.buffer().is_empty() {
+            spill(&mut session, out)?;
+            out.flush()?;
+        }
         buffer.clear();
         if input.read_until(b'\n', &mut buffer)? == 0 {
             break;
@@ -151,6 +173,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
             break;
         }
     }
+    spill(&mut session, out)?;
     out.flush()?;
     Ok(EXIT_OK)
 }

@@ -460,6 +460,7 @@ impl Loader<'_> {
                     ignore: true,
                     buffer: RULE_BUFFER,
                     eight_bit_ok: this.machine.eight_bit_ok,
+                    shared: None,
                 },
             );
             for e in &s.errors {

@@ -38,15 +38,16 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use super::classes::Fnv;
-use super::meta::{SUNMATCH, SUNNOMATCH};
-use super::{Machine, Token};
+use super::maps::MapKind;
+use super::meta::{ByteClass, SUNMATCH, SUNNOMATCH};
+use super::{status, Machine, Token};
 
 /// Entries kept before the table starts afresh.
 const MAX_ENTRIES: usize = 16_384;
 /// Recorded output bytes kept before the table starts afresh.
 const MAX_BYTES: usize = 32 << 20;
-/// Opacity verdicts kept before they are forgotten.
-const MAX_VERDICTS: usize = 1 << 16;
+/// Opacity verdicts kept (a power of two).
+const VERDICTS: usize = 1 << 12;
 /// Longest input (in tokens) a call is remembered for.
 const MAX_INPUT: usize = 64;
 /// Above this much literal and member text, finding whether a word is
@@ -104,8 +105,15 @@ struct Kind {
 
 /// A lookup that found nothing, with a key made (in part) of input words.
 struct Check {
+    /// For a `dequote` map, its `-S` byte: the lookup is then done here
+    /// (it finds nothing exactly when `dequote` changes nothing), without
+    /// the map machinery.
+    dequote: Option<Option<u8>>,
     map: Box<[u8]>,
     key: Box<[Place]>,
+    /// The key's tokens as they were: the same words again need no
+    /// second lookup.
+    was: Box<[Token]>,
     space: Option<u8>,
     args: Box<[Vec<u8>]>,
     status: i32,
@@ -152,7 +160,8 @@ pub(crate) struct Memo {
     /// The pairs of adjacent bytes in `forbidden`, as a bitmap: a word
     /// with a pair missing there is no substring of it.
     pairs: Vec<u64>,
-    verdicts: FnvMap<Box<[u8]>, bool>,
+    /// Verdicts of longer words, at [`verdict_slot`].
+    verdicts: Vec<Option<(Box<[u8]>, bool)>>,
     groups: FnvMap<u64, Group>,
     entries: usize,
     bytes: usize,
@@ -161,8 +170,60 @@ pub(crate) struct Memo {
     pub(crate) recording: RefCell<Option<Recording>>,
     /// Per call: the slot of each input token (`None`: not opaque).
     slots: Vec<Option<u16>>,
+    /// A lookup key being rebuilt for a check.
+    key: Vec<Token>,
     pub(crate) hits: u64,
     pub(crate) misses: u64,
+}
+
+/// Where a word's verdict is kept.
+fn verdict_slot(word: &[u8]) -> usize {
+    let mut h = Quick::default();
+    h.write(word);
+    (h.0 >> (64 - VERDICTS.trailing_zeros())) as usize
+}
+
+/// A hash that takes bytes eight at a time: shapes and words are hashed on
+/// every call, and a byte-at-a-time hash showed in profiles. Only table
+/// lookups use it; no order reaches output.
+#[derive(Default)]
+struct Quick(u64);
+
+impl Hasher for Quick {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut h = self.0 ^ (bytes.len() as u64).wrapping_mul(K);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = (h ^ u64::from_le_bytes(word))
+                .wrapping_mul(K)
+                .rotate_left(29);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            h = (h ^ u64::from_le_bytes(word))
+                .wrapping_mul(K)
+                .rotate_left(29);
+        }
+        self.0 = h;
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        self.0 = (self.0 ^ n).wrapping_mul(K).rotate_left(29);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 /// A hash of the pinned words and macro values an entry read.
@@ -170,7 +231,7 @@ fn read_hash<'a>(
     words: impl Iterator<Item = Option<&'a [u8]>>,
     macros: impl Iterator<Item = Option<&'a [u8]>>,
 ) -> u64 {
-    let mut hash = Fnv::default();
+    let mut hash = Quick::default();
     for w in words.chain(macros) {
         match w {
             Some(w) => {
@@ -212,15 +273,18 @@ impl Memo {
         {
             return true;
         }
-        if let Some(&v) = self.verdicts.get(word) {
-            return v;
+        // Words whose pairs all occur in the forbidden text (the names of
+        // domains the rules test for, mostly) come back again and again:
+        // their verdicts are kept in a small direct-mapped table.
+        let at = verdict_slot(word);
+        if let Some((w, v)) = &self.verdicts[at] {
+            if w[..] == *word {
+                return *v;
+            }
         }
         let lower = word.to_ascii_lowercase();
         let verdict = memchr::memmem::find(&self.forbidden, &lower).is_none();
-        if self.verdicts.len() >= MAX_VERDICTS {
-            self.verdicts.clear();
-        }
-        self.verdicts.insert(word.into(), verdict);
+        self.verdicts[at] = Some((word.into(), verdict));
         verdict
     }
 
@@ -265,7 +329,7 @@ impl Machine {
         if self.memo.stamp != Some(stamp) {
             self.memo.stamp = Some(stamp);
             self.memo.clear();
-            self.memo.verdicts.clear();
+            self.memo.verdicts = vec![None; VERDICTS];
             self.memo_prepare();
         }
         !self.memo.unfit
@@ -294,10 +358,20 @@ impl Machine {
                 forbidden.push(0);
             }
         }
-        let memo = &mut self.memo;
-        memo.byte_verdicts = (0..=255u8)
-            .map(|b| plain(b) && !forbidden.contains(&b.to_ascii_lowercase()))
+        // One-byte operator tokens are shared by the scanner (one
+        // allocation for every `@`), so their identity says nothing: they
+        // are never opaque.
+        let t = &self.tables;
+        let operator = |b: u8| {
+            [&t.external, &t.internal, &t.no_comments]
+                .iter()
+                .any(|table| table[usize::from(b)] == ByteClass::Operator)
+        };
+        let byte_verdicts = (0..=255u8)
+            .map(|b| plain(b) && !operator(b) && !forbidden.contains(&b.to_ascii_lowercase()))
             .collect();
+        let memo = &mut self.memo;
+        memo.byte_verdicts = byte_verdicts;
         memo.pairs = vec![0; 1024];
         for w in forbidden.windows(2) {
             let bit = usize::from(w[0]) << 8 | usize::from(w[1]);
@@ -319,10 +393,10 @@ impl Machine {
         // The slot of each input token, and the shape's hash.
         let mut slots = std::mem::take(&mut self.memo.slots);
         slots.clear();
-        let mut hash = Fnv::default();
+        let mut hash = Quick::default();
         hash.write_usize(number);
         hash.write_usize(max_atom);
-        hash.write_u8(u8::from(self.test_mode));
+        hash.write_u64(u64::from(self.test_mode));
         for (i, token) in work.iter().enumerate() {
             let slot = if self.memo.opaque(token) {
                 let a = address(token);
@@ -332,15 +406,9 @@ impl Machine {
                 None
             };
             match slot {
-                Some(s) => {
-                    hash.write_u8(1);
-                    hash.write_u16(s);
-                }
-                None => {
-                    hash.write_u8(0);
-                    hash.write_usize(token.len());
-                    hash.write(token);
-                }
+                // Collisions are harmless: `entry_fits` compares in full.
+                Some(s) => hash.write_u64(1 << 32 | u64::from(s)),
+                None => hash.write(token),
             }
             slots.push(slot);
         }
@@ -461,44 +529,69 @@ impl Machine {
         work: &[Token],
         slots: &[Option<u16>],
     ) -> Option<Rc<Entry>> {
-        let group = self.memo.groups.get(&key)?;
-        let mut candidates: Vec<Rc<Entry>> = Vec::new();
-        for kind in &group.kinds {
-            // The pinned slots exist when the shape is the same; a shape
-            // merely hashing the same is turned away by `entry_fits`.
-            let text = |s: &u16| work.get(usize::from(*s)).map(|t| &t[..]);
-            let read = read_hash(
-                kind.slots.iter().map(text),
-                kind.macros.iter().map(|&m| self.macros.get(m)),
-            );
-            let Some(list) = kind.entries.get(&read) else {
-                continue;
-            };
-            for e in list {
-                if self.entry_fits(e, number, max_atom, work, slots) {
-                    if e.checks.is_empty() {
-                        return Some(Rc::clone(e));
-                    }
-                    candidates.push(Rc::clone(e));
+        // Entries are tried in order; one whose lookups must be repeated is
+        // taken out (an `Rc`) so that the lookups can run, and the search
+        // goes on after it if they find something this time.
+        let mut from = (0usize, 0usize);
+        loop {
+            let group = self.memo.groups.get(&key)?;
+            let mut next = None;
+            for (k, kind) in group.kinds.iter().enumerate().skip(from.0) {
+                // The pinned slots exist when the shape is the same; a
+                // shape merely hashing the same is turned away by
+                // `entry_fits`.
+                let text = |s: &u16| work.get(usize::from(*s)).map(|t| &t[..]);
+                let read = read_hash(
+                    kind.slots.iter().map(text),
+                    kind.macros.iter().map(|&m| self.macros.get(m)),
+                );
+                let Some(list) = kind.entries.get(&read) else {
+                    continue;
+                };
+                let skip = if k == from.0 { from.1 } else { 0 };
+                let fits = list
+                    .iter()
+                    .enumerate()
+                    .skip(skip)
+                    .find(|(_, e)| self.entry_fits(e, number, max_atom, work, slots));
+                if let Some((i, e)) = fits {
+                    next = Some((k, i, Rc::clone(e)));
+                    break;
                 }
             }
+            let (k, i, entry) = next?;
+            if entry.checks.iter().all(|c| self.still_not_found(c, work)) {
+                return Some(entry);
+            }
+            from = (k, i + 1);
         }
-        candidates
-            .into_iter()
-            .find(|e| e.checks.iter().all(|c| self.still_not_found(c, work)))
     }
 
     /// Does the lookup `check` recorded find nothing for this input too?
     fn still_not_found(&mut self, check: &Check, work: &[Token]) -> bool {
-        let tokens: Vec<Token> = check
+        let same = check
             .key
             .iter()
-            .map(|p| match p {
-                Place::Token(t) => Rc::clone(t),
-                Place::Slot(s) => Rc::clone(&work[usize::from(*s)]),
-            })
-            .collect();
+            .zip(check.was.iter())
+            .all(|(p, was)| match p {
+                Place::Token(_) => true,
+                Place::Slot(s) => work[usize::from(*s)][..] == was[..],
+            });
+        if same {
+            return true;
+        }
+        let mut tokens = std::mem::take(&mut self.memo.key);
+        tokens.clear();
+        tokens.extend(check.key.iter().map(|p| match p {
+            Place::Token(t) => Rc::clone(t),
+            Place::Slot(s) => Rc::clone(&work[usize::from(*s)]),
+        }));
         let key = self.join(&tokens, check.space, true, super::rewrite::MAX_KEY);
+        tokens.clear();
+        self.memo.key = tokens;
+        if let Some(space) = check.dequote {
+            return super::maps::dequote(&key, space).is_none() && check.status == status::OK;
+        }
         let (found, status) = self.map_lookup(&check.map, &key, &check.args);
         found.is_none() && status == check.status
     }
@@ -508,23 +601,30 @@ impl Machine {
     pub(crate) fn memo_lookup_failed(
         &self,
         map: &[u8],
-        key: &[Token],
+        key_tokens: &[Token],
         space: Option<u8>,
         args: &[Vec<u8>],
         status: i32,
     ) {
         if let Some(r) = self.memo.recording.borrow_mut().as_mut() {
-            if key.iter().any(|t| r.slot_of(t).is_some()) {
-                let key = key
+            if key_tokens.iter().any(|t| r.slot_of(t).is_some()) {
+                let key = key_tokens
                     .iter()
                     .map(|t| match r.slot_of(t) {
                         Some(s) => Place::Slot(s),
                         None => Place::Token(Rc::clone(t)),
                     })
                     .collect();
+                let dequote = self
+                    .maps
+                    .get(map)
+                    .filter(|m| matches!(m.kind, MapKind::Dequote))
+                    .map(|m| m.flags.space_sub);
                 r.checks.push(Check {
+                    dequote,
                     map: map.into(),
                     key,
+                    was: key_tokens.iter().map(Rc::clone).collect(),
                     space,
                     args: args.into(),
                     status,
@@ -573,12 +673,13 @@ impl Machine {
         }
         self.out.extend_from_slice(&e.printed[at..]);
         self.steps_left = e.steps_left;
-        let mut output = Vec::with_capacity(e.output.len());
+        let mut output = self.vector();
         output.extend(e.output.iter().map(|p| match p {
             Place::Token(t) => Rc::clone(t),
             Place::Slot(s) => Rc::clone(&work[usize::from(*s)]),
         }));
-        *work = output;
+        let input = std::mem::replace(work, output);
+        self.recycle(input);
         e.status
     }
 

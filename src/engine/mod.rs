@@ -276,7 +276,6 @@ pub struct Machine {
 
 /// Reusable buffers of the rewrite loop; their contents mean nothing
 /// between uses.
-#[derive(Default)]
 pub(crate) struct Scratch {
     /// Class match candidates (the matcher only borrows the machine).
     pub joined: std::cell::Cell<Vec<u8>>,
@@ -286,6 +285,21 @@ pub(crate) struct Scratch {
     pub keys: Vec<Vec<u32>>,
     /// Binding stacks of the matcher, one per nested ruleset call.
     pub matches: Vec<Vec<matcher::Match>>,
+    /// One token per byte value, which the scanner hands out for one-byte
+    /// operator tokens (see [`ScanOptions::shared`]).
+    pub operators: Vec<Token>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            joined: Default::default(),
+            vectors: Vec::new(),
+            keys: Vec::new(),
+            matches: Vec::new(),
+            operators: (0..=255u8).map(|b| Token::from(&[b][..])).collect(),
+        }
+    }
 }
 
 /// Rule attempts allowed for one top-level ruleset call, nested calls
@@ -324,6 +338,7 @@ impl Machine {
                 ignore: false,
                 buffer,
                 eight_bit_ok: self.eight_bit_ok,
+                shared: Some(&self.scratch.operators),
             },
         )
     }

@@ -407,12 +407,12 @@ impl Machine {
     }
 
     /// An empty token vector, from the pool when it has one.
-    fn vector(&mut self) -> Vec<Token> {
+    pub(super) fn vector(&mut self) -> Vec<Token> {
         self.scratch.vectors.pop().unwrap_or_default()
     }
 
     /// Returns a vector to the pool (emptied; the pool stays small).
-    fn recycle(&mut self, mut vector: Vec<Token>) {
+    pub(super) fn recycle(&mut self, mut vector: Vec<Token>) {
         const KEEP: usize = 16;
         if self.scratch.vectors.len() < KEEP {
             vector.clear();

@@ -110,6 +110,9 @@ pub struct ScanOptions<'a> {
     pub buffer: usize,
     /// `EightBitAddrOK`: keep 0xFF bytes as they are.
     pub eight_bit_ok: bool,
+    /// One token per byte value: a one-byte operator token is a copy of
+    /// the shared one instead of an allocation of its own.
+    pub shared: Option<&'a [Token]>,
 }
 
 const NO_CHAR: i32 = -1;
@@ -150,6 +153,24 @@ pub fn scan(input: &[u8], opts: ScanOptions<'_>) -> Scan {
                 }
                 token.push(c as u8);
                 used += 1;
+                // The rest of a word: bytes that would take the loop below
+                // straight back here (atoms, in an atom, outside comments
+                // and quotes, and none of the bytes it looks at) are
+                // copied at once.
+                if state == State::Atom && comment_depth <= 0 {
+                    while let Some(&b) = input.get(p) {
+                        let plain_atom = table[usize::from(b)] == ByteClass::Atom
+                            && b != 0
+                            && i32::from(b) != delim
+                            && !matches!(b, b'\\' | b'(' | b')' | b'<' | b'>' | 0xFF);
+                        if !plain_atom || used >= opts.buffer - 5 {
+                            break;
+                        }
+                        token.push(b);
+                        used += 1;
+                        p += 1;
+                    }
+                }
             }
             c = at(p);
             p += 1;
@@ -264,7 +285,16 @@ pub fn scan(input: &[u8], opts: ScanOptions<'_>) -> Scan {
                 out.end = p.saturating_sub(1);
                 return out;
             }
-            tokens.push(Rc::from(&token[..]));
+            let shared = match (opts.shared, &token[..]) {
+                (Some(shared), &[b]) if table[usize::from(b)] == ByteClass::Operator => {
+                    shared.get(usize::from(b))
+                }
+                _ => None,
+            };
+            tokens.push(match shared {
+                Some(t) => Rc::clone(t),
+                None => Rc::from(&token[..]),
+            });
         }
         if c == 0 || (c == delim && angle_depth <= 0) {
             break;

@@ -4,6 +4,11 @@
 /// `<>` and `()`, no trailing backslash, no spaces (unless `-S` maps them),
 /// and at least one quote was there.
 pub fn dequote(key: &[u8], space_sub: Option<u8>) -> Option<Vec<u8>> {
+    // Without a quote there is nothing to remove (checked below too, after
+    // the whole key has been copied).
+    if !key.contains(&b'"') {
+        return None;
+    }
     let mut out = Vec::with_capacity(key.len());
     let mut quoted = false;
     let mut quotes = 0;

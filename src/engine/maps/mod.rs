@@ -13,6 +13,7 @@ mod source;
 
 use std::collections::BTreeMap;
 
+pub use dequote::dequote;
 pub use flags::MapFlags;
 use source::TextTable;
 
