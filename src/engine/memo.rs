@@ -127,7 +127,10 @@ pub(crate) struct Recording {
     pinned: Vec<(u16, Token)>,
     macros: Vec<(u8, MacroValue)>,
     checks: Vec<Check>,
-    /// Where the output shows an input word: byte offset in `out`, length, slot.
+    /// Where the call's output starts in `out`.
+    out_start: usize,
+    /// Where the output shows an input word: byte offset from
+    /// `out_start`, length, slot.
     holes: Vec<(u32, u32, u16)>,
     tainted: bool,
 }
@@ -441,6 +444,7 @@ impl Machine {
             pinned: Vec::new(),
             macros: Vec::new(),
             checks: Vec::new(),
+            out_start: self.out.len(),
             holes: Vec::new(),
             tainted: false,
         });
@@ -463,11 +467,7 @@ impl Machine {
             })
             .collect();
         let printed: Box<[u8]> = self.out[out_start..].into();
-        let holes = recording
-            .holes
-            .iter()
-            .map(|&(at, len, slot)| (at - out_start as u32, len, slot))
-            .collect();
+        let holes = recording.holes.iter().copied().collect();
         let mut pins = recording.pinned;
         pins.sort_by_key(|(slot, _)| *slot);
         let mut macros = recording.macros;
@@ -723,7 +723,10 @@ impl Machine {
         for t in work {
             self.out.push(b' ');
             if let Some(slot) = r.slot_of(t) {
-                r.holes.push((self.out.len() as u32, t.len() as u32, slot));
+                // Offsets from where the call's output starts (one call
+                // prints far less than 4 GiB; the whole buffer need not).
+                let at = (self.out.len() - r.out_start) as u32;
+                r.holes.push((at, t.len() as u32, slot));
                 self.out.extend_from_slice(t);
             } else {
                 super::print::print_token_into(&mut self.out, t, Some(&self.names));

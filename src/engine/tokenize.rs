@@ -139,7 +139,7 @@ pub fn scan(input: &[u8], opts: ScanOptions<'_>) -> Scan {
     };
     // One buffer for every token; each finished token is copied into its
     // own shared allocation.
-    let mut token: Vec<u8> = Vec::new();
+    let mut token: Vec<u8> = Vec::with_capacity(64);
     loop {
         token.clear();
         loop {

@@ -441,23 +441,25 @@ impl Session {
             self.say("No address!\n");
             return;
         };
-        let list = line[..space].to_vec();
+        let list = &line[..space];
         let address = &line[space + 1..];
         if !self.valid_address(address) {
             return;
         }
         let table = self.machine.test_input_table();
-        let mut rest = address.to_vec();
+        let mut rest = address;
         loop {
-            let scan = self.machine.scan(&rest, table, b',', ADDRESS_BUFFER);
-            self.machine.current_to = Some(rest.clone());
-            for e in &scan.errors {
-                self.machine.error(e);
+            let scan = self.machine.scan(rest, table, b',', ADDRESS_BUFFER);
+            if !scan.errors.is_empty() {
+                self.machine.current_to = Some(rest.to_vec());
+                for e in &scan.errors {
+                    self.machine.error(e);
+                }
+                self.machine.current_to = None;
             }
-            self.machine.current_to = None;
             let end = scan.end;
             if let Some(mut work) = scan.tokens {
-                let mut p = &list[..];
+                let mut p = list;
                 while !p.is_empty() {
                     let number = match self.machine.rulesets.find(p) {
                         Ok(n) => n,
@@ -484,7 +486,7 @@ impl Session {
             if end >= rest.len() {
                 break;
             }
-            rest = rest[end + 1..].to_vec();
+            rest = &rest[end + 1..];
         }
     }
 
@@ -513,7 +515,11 @@ impl Session {
     /// Runs a whole input as sendmail does with a non-terminal stdin:
     /// the banner, then for each line a `> ` prompt and its answer.
     pub fn run_script(&mut self, input: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
+        // The answers are collected in the machine's own output buffer (no
+        // copy per line); anything already there comes after the first
+        // prompt, where a per-line copy would have put it.
+        let mut leftover = Some(std::mem::take(&mut self.machine.out));
+        let out = &mut self.machine.out;
         for message in &self.machine.load_messages {
             out.extend(message.as_bytes());
             out.push(b'\n');
@@ -525,18 +531,18 @@ impl Session {
         }
         for raw in lines {
             for chunk in reads(raw) {
-                out.extend(b"> ");
+                self.machine.out.extend(b"> ");
+                if let Some(leftover) = leftover.take() {
+                    self.machine.out.extend(leftover);
+                }
                 self.line(chunk);
-                // Copied, not taken: the machine's buffer keeps its room.
-                out.extend_from_slice(&self.machine.out);
-                self.machine.out.clear();
                 if self.quit {
-                    return out;
+                    return std::mem::take(&mut self.machine.out);
                 }
             }
         }
-        out.extend(b"> ");
-        out
+        self.machine.out.extend(b"> ");
+        std::mem::take(&mut self.machine.out)
     }
 }
 
