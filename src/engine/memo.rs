@@ -37,7 +37,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use super::classes::Fnv;
 use super::maps::MapKind;
 use super::meta::{ByteClass, SUNMATCH, SUNNOMATCH};
 use super::{status, Machine, Token};
@@ -57,7 +56,29 @@ const MAX_FORBIDDEN: usize = 256 << 10;
 /// The value of a macro a call read (`None`: undefined).
 type MacroValue = Option<Rc<[u8]>>;
 
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// Tables keyed by a hash already computed: the key is its own hash.
+type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
+
+/// The [`Hasher`] of [`HashKeyed`]: passes a `u64` through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed with this; anything else is folded in.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 /// One input or output position: a token as it is, or the input word at
 /// a slot (the first input position holding that very token).
@@ -100,7 +121,7 @@ struct Group {
 struct Kind {
     slots: Box<[u16]>,
     macros: Box<[u8]>,
-    entries: FnvMap<u64, Vec<Rc<Entry>>>,
+    entries: HashKeyed<Vec<Rc<Entry>>>,
 }
 
 /// A lookup that found nothing, with a key made (in part) of input words.
@@ -165,7 +186,7 @@ pub(crate) struct Memo {
     pairs: Vec<u64>,
     /// Verdicts of longer words, at [`verdict_slot`].
     verdicts: Vec<Option<(Box<[u8]>, bool)>>,
-    groups: FnvMap<u64, Group>,
+    groups: HashKeyed<Group>,
     entries: usize,
     bytes: usize,
     /// The call being recorded. Read through a shared borrow because the
@@ -267,15 +288,6 @@ impl Memo {
         if word.is_empty() || word.len() > 255 {
             return false;
         }
-        if !word.iter().all(|&c| plain(c)) {
-            return false;
-        }
-        if word
-            .windows(2)
-            .any(|w| !self.has_pair(w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase()))
-        {
-            return true;
-        }
         // Words whose pairs all occur in the forbidden text (the names of
         // domains the rules test for, mostly) come back again and again:
         // their verdicts are kept in a small direct-mapped table.
@@ -284,6 +296,15 @@ impl Memo {
             if w[..] == *word {
                 return *v;
             }
+        }
+        if !word.iter().all(|&c| plain(c)) {
+            return false;
+        }
+        if word
+            .windows(2)
+            .any(|w| !self.has_pair(w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase()))
+        {
+            return true;
         }
         let lower = word.to_ascii_lowercase();
         let verdict = memchr::memmem::find(&self.forbidden, &lower).is_none();
@@ -309,6 +330,12 @@ impl Machine {
     pub fn set_memo(&mut self, on: bool) {
         self.memo.off = !on;
         self.memo.stamp = None;
+        self.memo.clear();
+    }
+
+    /// Forgets every remembered call (what the table knows about the
+    /// configuration stays). The next calls are all recorded afresh.
+    pub fn forget_memo(&mut self) {
         self.memo.clear();
     }
 
@@ -507,7 +534,7 @@ impl Machine {
                 group.kinds.push(Kind {
                     slots: entry.pins.iter().map(|(s, _)| *s).collect(),
                     macros: entry.macros.iter().map(|(m, _)| *m).collect(),
-                    entries: FnvMap::default(),
+                    entries: HashKeyed::default(),
                 });
                 group.kinds.len() - 1
             }
@@ -650,7 +677,7 @@ impl Machine {
                 .zip(work.iter().zip(slots))
                 .all(|(place, (t, s))| match (place, s) {
                     (Place::Slot(a), Some(b)) => a == b,
-                    (Place::Token(a), None) => a[..] == t[..],
+                    (Place::Token(a), None) => Rc::ptr_eq(a, t) || a[..] == t[..],
                     _ => false,
                 })
             && e.pins
