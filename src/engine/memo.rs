@@ -47,6 +47,8 @@ const MAX_ENTRIES: usize = 16_384;
 const MAX_BYTES: usize = 32 << 20;
 /// Opacity verdicts kept (a power of two).
 const VERDICTS: usize = 1 << 12;
+/// Most output one remembered call may have printed.
+const MAX_ENTRY_OUTPUT: usize = 1 << 20;
 /// Longest input (in tokens) a call is remembered for.
 const MAX_INPUT: usize = 64;
 /// Above this much literal and member text, finding whether a word is
@@ -482,7 +484,10 @@ impl Machine {
             return status;
         };
         let stamp_now = Some((self.classes.generation(), self.rulesets.generation()));
-        if recording.tainted || stamp != stamp_now {
+        // A call that printed a lot is not worth keeping (and hole offsets
+        // are 32-bit).
+        let printed = self.out.len() - out_start;
+        if recording.tainted || stamp != stamp_now || printed > MAX_ENTRY_OUTPUT {
             return status;
         }
         let pinned = |slot: u16| recording.pinned.iter().any(|(s, _)| *s == slot);
