@@ -568,6 +568,7 @@ impl Loader<'_> {
                 lhs,
                 rhs,
                 line: n,
+                last_line: self.file.line_of(line.span.end.saturating_sub(1)).max(n),
                 span: line.span,
             },
         );

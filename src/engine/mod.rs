@@ -80,6 +80,9 @@ pub struct Rule {
     pub rhs: Vec<Token>,
     /// The 1-based line of the `R` line in the configuration.
     pub line: u32,
+    /// The line sendmail gives for the rule (`-d21.15`): the last physical
+    /// line of an `R` line continued on the next ones.
+    pub last_line: u32,
     /// The byte range of the `R` line.
     pub span: crate::source::Span,
     /// What a workspace needs for `lhs` to have a chance of matching.

@@ -88,7 +88,11 @@ impl Machine {
                 ));
                 return status::CONFIG;
             }
-            if self.debug.rewrite >= 12 {
+            if self.debug.rewrite >= 15 {
+                self.out
+                    .extend(format!("-----trying rule (line {}):", rule.last_line).bytes());
+                print_tokens_into(&mut self.out, &rule.lhs, Some(&self.names));
+            } else if self.debug.rewrite >= 12 {
                 self.out.extend(b"-----trying rule:");
                 print_tokens_into(&mut self.out, &rule.lhs, Some(&self.names));
             }
@@ -147,6 +151,17 @@ impl Machine {
                             ));
                             return status::CONFIG;
                         };
+                        if self.debug.rewrite >= 15 {
+                            // sendmail shows each bound token's address:
+                            // ours are as meaningless to compare as its.
+                            self.out.extend([b'$', digit, b':']);
+                            for t in &work[m.first..m.end] {
+                                self.out.extend(format!(" {:p}=\"", t.as_ptr()).bytes());
+                                self.out.extend_from_slice(t);
+                                self.out.push(b'"');
+                            }
+                            self.out.push(b'\n');
+                        }
                         for t in &work[m.first..m.end] {
                             if built.len() >= max_atom {
                                 return self.too_long();
