@@ -4,7 +4,9 @@
 //! class), random test lines. Every run must end without a panic; the
 //! engine's own limits (100 tries per rule, 50 nested calls, 1000 tokens)
 //! are what keep it from hanging, and the test would never finish if one
-//! of them were missing.
+//! of them were missing. Each run is made twice, with the memo table on
+//! and off: the output must be the same (words no rule mentions, such as
+//! `kq` and `zz9`, are in the addresses so that calls are replayed).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -55,7 +57,7 @@ const RHS: &[&str] = &[
 
 const ADDRESSES: &[&str] = &[
     "a", "a@b", "a b", "<a@b>", "\"q\"@b", "a!b!c", "a%b@c", "@x:a@b", "", "<>", "(c) a", "a,b",
-    "x.y", "\\@", "((", "\"", "<<", ">>",
+    "x.y", "\\@", "((", "\"", "<<", ">>", "kq", "zz9", "kq@b", "<zz9@kq>", "\"kq\"", "kq b",
 ];
 
 fn config(rng: &mut Rng) -> String {
@@ -87,6 +89,7 @@ fn iterations() -> u64 {
 fn random_configs_and_addresses_never_panic_or_hang() {
     let mut rng = Rng(0x5EED_CAFE_F00D_0001);
     let n = iterations();
+    let mut replayed = 0;
     for i in 0..n {
         let cf = config(&mut rng);
         let mut lines = Vec::new();
@@ -98,17 +101,41 @@ fn random_configs_and_addresses_never_panic_or_hang() {
         }
         lines.push(format!("/parse {}", rng.pick(ADDRESSES)));
         lines.push(format!("/try local {}", rng.pick(ADDRESSES)));
+        // The same lines with other unmentioned words: replays, when the
+        // shapes allow.
+        let again: Vec<String> = lines
+            .iter()
+            .map(|l| l.replace("kq", "kv").replace("zz9", "yy8"))
+            .collect();
+        lines.extend(again);
         let input = lines.join("\n");
         let result = catch_unwind(AssertUnwindSafe(|| {
             let file = SourceFile::new("fuzz.cf", cf.clone().into_bytes());
             let parsed = cf2postfix::syntax::parse(&file);
-            let machine = Machine::load(&file, &parsed.config, Environment::new("h.example.com"));
-            Session::new(machine).run_script(input.as_bytes()).len()
+            let run = |memo: bool| {
+                let mut machine =
+                    Machine::load(&file, &parsed.config, Environment::new("h.example.com"));
+                machine.set_memo(memo);
+                let mut session = Session::new(machine);
+                let out = session.run_script(input.as_bytes());
+                (out, session.machine.memo_counts().0)
+            };
+            let (with, hits) = run(true);
+            let (without, _) = run(false);
+            (with == without, hits)
         }));
+        let Ok((same, hits)) = result else {
+            panic!("iteration {i} panicked\n--- config\n{cf}\n--- input\n{input}");
+        };
         assert!(
-            result.is_ok(),
-            "iteration {i} panicked\n--- config\n{cf}\n--- input\n{input}"
+            same,
+            "iteration {i}: the memo table changed the output\n--- config\n{cf}\n--- input\n{input}"
         );
+        replayed += hits;
     }
-    eprintln!("engine fuzz: {n} configurations, {} test lines", n * 10);
+    eprintln!(
+        "engine fuzz: {n} configurations, {} test lines, {replayed} calls replayed, same output without the memo table",
+        n * 20
+    );
+    assert!(replayed > 0, "the fuzzer must exercise replays");
 }

@@ -208,6 +208,48 @@ fn limits_and_errors_match_sendmail() {
     }
 }
 
+/// Rules continued on the next lines: sendmail's load messages give the
+/// last physical line, and so must ours.
+const CONTINUED_CF: &str = "V10/Berkeley
+Mlocal, P=/bin/true, F=lsDFM, A=mail $u
+Kdq dequote
+S0
+R$* $* $* $* $* $* $* $* $* $* $*
+\t$@ $1
+R$+
+\t$@ $2
+R$+\t$@ $1 $(
+\tdq $1
+R$+\t$@ $1
+";
+
+#[test]
+fn messages_about_continued_lines_name_their_last_line() {
+    if !support::sendmail_available() {
+        support::skip("real sendmail not installed; load messages not compared");
+        return;
+    }
+    let scratch = TempDir::new("engine-continued");
+    let cf = scratch.0.join("continued.cf");
+    std::fs::write(&cf, CONTINUED_CF).expect("write cf");
+    let prefix = format!("{}: line ", cf.display());
+    let messages = |out: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .filter(|l| l.starts_with(&prefix))
+            .map(str::to_owned)
+            .collect()
+    };
+    let theirs = messages(&oracle(&cf, None, "0 a\n"));
+    let ours = messages(&emulate(&cf, None, "0 a\n"));
+    assert_eq!(
+        theirs.len(),
+        3,
+        "sendmail complains three times: {theirs:?}"
+    );
+    assert_eq!(ours, theirs);
+}
+
 /// SunOS `$%y`/`$!y` (sendmail 8.17 has no such operators, so there is no
 /// oracle): as Sun's documentation describes them, `$%y` matches a name
 /// found in the NIS map named by macro `y`, `$!y` one that is not. The map

@@ -233,7 +233,7 @@ impl Loader<'_> {
     }
 
     fn line(&mut self, line: &crate::ast::Line) {
-        let n = line.line;
+        let n = self.reported_line(line);
         match &line.kind {
             LineKind::Version(v) => {
                 self.machine.level = v.level;
@@ -441,8 +441,16 @@ impl Loader<'_> {
         self.machine.tables = TokenTables::new(&expanded);
     }
 
+    /// The line number sendmail gives in messages about `line`: the last
+    /// physical line of a line continued on the next ones.
+    fn reported_line(&self, line: &crate::ast::Line) -> u32 {
+        self.file
+            .line_of(line.span.end.saturating_sub(1))
+            .max(line.line)
+    }
+
     fn rule(&mut self, rule: &crate::ast::RewriteRule, line: &crate::ast::Line) {
-        let n = line.line;
+        let n = self.reported_line(line);
         let Some(number) = self.current else {
             self.complain(n, "missing valid ruleset for R line");
             return;
@@ -567,8 +575,8 @@ impl Loader<'_> {
                 filter: super::filter::Filter::new(&lhs),
                 lhs,
                 rhs,
-                line: n,
-                last_line: self.file.line_of(line.span.end.saturating_sub(1)).max(n),
+                line: line.line,
+                last_line: n,
                 span: line.span,
             },
         );
