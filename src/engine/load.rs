@@ -595,6 +595,19 @@ impl Loader<'_> {
         if !self.frozen {
             self.freeze_tables();
         }
+        // What sendmail says once the file is read: an old version level,
+        // then (in main) a missing local mailer.
+        if self.machine.level < 10 {
+            self.machine.load_messages.push(format!(
+                "Warning: .cf file is out of date: sendmail {SENDMAIL_VERSION} supports version 10, .cf file is version {}",
+                self.machine.level
+            ));
+        }
+        if self.machine.mailer(b"local").is_none() {
+            self.machine
+                .load_messages
+                .push("No local mailer defined".to_owned());
+        }
         // What sendmail's main() does to the built-in mailers after reading.
         let level = self.machine.level;
         for mailer in &mut self.machine.mailers {
