@@ -121,7 +121,7 @@ fn answers(output: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// `0x` and hex digits right before `="` become `0x…`.
-fn blank_addresses(output: &[u8]) -> Vec<u8> {
+pub fn blank_addresses(output: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(output.len());
     let mut i = 0;
     while i < output.len() {

@@ -233,7 +233,10 @@ impl Loader<'_> {
     }
 
     fn line(&mut self, line: &crate::ast::Line) {
+        // Messages give the last physical line, as sendmail's do; what is
+        // kept for reports (where a mailer or map is defined) the first.
         let n = self.reported_line(line);
+        let first = line.line;
         match &line.kind {
             LineKind::Version(v) => {
                 self.machine.level = v.level;
@@ -298,14 +301,18 @@ impl Loader<'_> {
                 }
                 self.current = number;
                 if let Some(num) = number {
-                    self.seen_rulesets.entry(num).or_insert(n);
+                    self.seen_rulesets.entry(num).or_insert(first);
                 }
             }
             LineKind::Rule(rule) => self.rule(rule, line),
             LineKind::Map(k) => {
                 let raw = self.translate(&k.spec.to_source(), n);
                 let spec = self.expand(&raw, n, 2048);
-                if let Err(e) = self.machine.maps.declare(&k.name.0, &k.class.0, &spec, n) {
+                if let Err(e) = self
+                    .machine
+                    .maps
+                    .declare(&k.name.0, &k.class.0, &spec, first)
+                {
                     self.complain(n, &e);
                 }
             }
@@ -318,7 +325,7 @@ impl Loader<'_> {
                     text.extend(field.value.to_source());
                 }
                 let raw = self.translate(&text, n);
-                let mut errors = Vec::new();
+                let (mut errors, mut warnings) = (Vec::new(), Vec::new());
                 let level = self.machine.level;
                 let built = Mailer::build(
                     &raw,
@@ -326,12 +333,14 @@ impl Loader<'_> {
                     &mut self.machine.rulesets,
                     &self.machine.env,
                     &mut errors,
+                    &mut warnings,
                 );
                 for e in errors {
                     self.complain(n, &e);
                 }
+                self.machine.load_messages.extend(warnings);
                 if let Some(mut mailer) = built {
-                    mailer.line = n;
+                    mailer.line = first;
                     match self
                         .machine
                         .mailers

@@ -61,13 +61,16 @@ impl Mailer {
     }
 
     /// Builds a mailer from the (translated) text after `M`, the way
-    /// sendmail's `makemailer` does. Errors are sendmail's messages.
+    /// sendmail's `makemailer` does. Errors are sendmail's messages (it
+    /// prints them after `file: line N: `); warnings are printed as they
+    /// are.
     pub fn build(
         text: &[u8],
         level: u32,
         rulesets: &mut Rulesets,
         env: &super::Environment,
         errors: &mut Vec<String>,
+        warnings: &mut Vec<String>,
     ) -> Option<Mailer> {
         let name_end = text
             .iter()
@@ -139,7 +142,25 @@ impl Mailer {
                 m.flags.insert(b'7');
             }
         }
+        let shown = super::lossy(name);
+        if m.path == b"[TCP]" {
+            // sendmail 8.17 says so and leaves the mailer out; the systems
+            // whose files spell it so (SunOS) took it for [IPC], and the
+            // emulator keeps the mailer, as it follows the Sun dialect
+            // elsewhere (README).
+            errors.push(format!("M{shown}: P=[TCP] must be replaced by P=[IPC]"));
+        }
         if m.path == b"[IPC]" {
+            // The host (or socket) is the second argument.
+            if m.argv.get(1).map_or(true, |a| a.is_empty()) {
+                errors.push(format!("M{shown}: too few parameters for [IPC] mailer"));
+                return None;
+            }
+            if m.argv[0] != b"TCP" && m.argv[0] != b"FILE" {
+                warnings.push(format!(
+                    "M{shown}: Warning: first argument in [IPC] mailer must be TCP or FILE"
+                ));
+            }
             m.mta_type.get_or_insert_with(|| b"dns".to_vec());
             m.addr_type.get_or_insert_with(|| b"rfc822".to_vec());
             if m.diag_type.is_none() {
@@ -273,14 +294,14 @@ impl Mailer {
 
     /// The built-in mailers sendmail defines before reading the file.
     pub fn builtins(rulesets: &mut Rulesets, env: &super::Environment) -> Vec<Mailer> {
-        let mut errors = Vec::new();
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
         let defs: [&[u8]; 3] = [
             b"prog, P=/bin/sh, F=lsouDq9, T=X-Unix/X-Unix/X-Unix, A=sh -c \x81u",
             b"*file*, P=[FILE], F=lsDFMPEouq9, T=X-Unix/X-Unix/X-Unix, A=FILE \x81u",
             b"*include*, P=/dev/null, F=su, A=INCLUDE \x81u",
         ];
         defs.iter()
-            .filter_map(|d| Mailer::build(d, 10, rulesets, env, &mut errors))
+            .filter_map(|d| Mailer::build(d, 10, rulesets, env, &mut errors, &mut warnings))
             .collect()
     }
 
