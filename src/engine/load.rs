@@ -280,7 +280,7 @@ impl Loader<'_> {
                     self.machine.classes.add(b't', &u.0);
                 }
             }
-            LineKind::Option(o) => self.option(o),
+            LineKind::Option(o) => self.option(o, n),
             LineKind::Ruleset(r) => {
                 let mut errors = Vec::new();
                 let number = match &r.id {
@@ -413,8 +413,32 @@ impl Loader<'_> {
         }
     }
 
-    fn option(&mut self, o: &crate::ast::OptionLine) {
-        let Some(name) = &o.resolved else { return };
+    fn option(&mut self, o: &crate::ast::OptionLine, n: u32) {
+        let Some(name) = &o.resolved else {
+            // What `setoption` says about an option 8.17 does not know
+            // (an ambiguous abbreviation's message names two candidates
+            // in sendmail's table order, which is not reproduced).
+            use crate::ast::OptionForm;
+            use crate::sendmail::options::{by_long_name, LongLookup};
+            match &o.form {
+                OptionForm::Letter { letter } => {
+                    let message =
+                        format!("readcf: unknown option name 0x{:02x}", u32::from(*letter));
+                    self.complain(n, &message);
+                }
+                OptionForm::Long { name } => {
+                    let base = name.0.split(|&b| b == b'.').next().unwrap_or(&[]);
+                    if matches!(by_long_name(base), LongLookup::Unknown) {
+                        let message = format!(
+                            "readcf: unknown option name {}",
+                            String::from_utf8_lossy(base)
+                        );
+                        self.complain(n, &message);
+                    }
+                }
+            }
+            return;
+        };
         let value = o.value.to_source();
         let name = name.0.to_ascii_lowercase();
         match name.as_slice() {
