@@ -241,6 +241,16 @@ impl Loader<'_> {
             LineKind::Version(v) => {
                 self.machine.level = v.level;
                 self.machine.vendor = v.vendor.as_ref().map(|t| t.0.clone());
+                // This build of 8.17 knows one vendor code.
+                if let Some(vendor) = v.vendor.as_ref() {
+                    if !vendor.0.eq_ignore_ascii_case(b"Berkeley") {
+                        let message = format!(
+                            "invalid V line vendor code: \"{}\"",
+                            String::from_utf8_lossy(&vendor.0)
+                        );
+                        self.complain(n, &message);
+                    }
+                }
                 if v.level >= 5 {
                     if let Some(w) = self.machine.macros.get(b'w').map(<[u8]>::to_vec) {
                         if let Some(dot) = w.iter().position(|&b| b == b'.') {
@@ -350,6 +360,22 @@ impl Loader<'_> {
                         Some(slot) => *slot = mailer,
                         None => self.machine.mailers.push(mailer),
                     }
+                }
+            }
+            // Sun's name-service lines, and lines no command starts: 8.17
+            // knows none of them.
+            LineKind::SunMacroLookup(_) | LineKind::SunClassLookup(_) | LineKind::Unknown(_) => {
+                let text = self.file.slice(line.span);
+                let text = text
+                    .strip_suffix(b"\n")
+                    .map(|t| t.strip_suffix(b"\r").unwrap_or(t))
+                    .unwrap_or(text);
+                if text.first().is_some_and(|b| !b.is_ascii_whitespace()) {
+                    let message = format!(
+                        "unknown configuration line \"{}\"",
+                        String::from_utf8_lossy(text)
+                    );
+                    self.complain(n, &message);
                 }
             }
             _ => {}
