@@ -250,6 +250,51 @@ fn messages_about_continued_lines_name_their_last_line() {
     assert_eq!(ours, theirs);
 }
 
+/// Option lines as `setoption` reads them: the name is everything before
+/// the first `=` (spaces before it dropped, tabs kept), a space after `O`
+/// always starts a long name, and an empty name is a null name.
+const OPTIONS_CF: &str = "V10/Berkeley
+Mlocal, P=/bin/true, F=lsDFM, A=mail $u
+O BlankSub .
+O NoSuch value
+O BlankSub\t=.
+O OperatorChars = .:@
+O Name value=x
+O ForwardPath
+O  BlankSub=.
+O\tBlankSub=.
+O =x
+O Time out=5
+OW
+O\u{7f}x
+";
+
+#[test]
+fn option_names_are_read_as_sendmail_reads_them() {
+    if !support::sendmail_available() {
+        support::skip("real sendmail not installed; option messages not compared");
+        return;
+    }
+    let scratch = TempDir::new("engine-options");
+    let cf = scratch.0.join("options.cf");
+    std::fs::write(&cf, OPTIONS_CF).expect("write cf");
+    let prefix = format!("{}: line ", cf.display());
+    let messages = |out: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .filter(|l| l.starts_with(&prefix))
+            .map(str::to_owned)
+            .collect()
+    };
+    let theirs = messages(&oracle(&cf, None, ""));
+    let ours = messages(&emulate(&cf, None, ""));
+    assert!(
+        theirs.len() >= 8,
+        "sendmail complains about most lines: {theirs:?}"
+    );
+    assert_eq!(ours, theirs);
+}
+
 /// SunOS `$%y`/`$!y` (sendmail 8.17 has no such operators, so there is no
 /// oracle): as Sun's documentation describes them, `$%y` matches a name
 /// found in the NIS map named by macro `y`, `$!y` one that is not. The map

@@ -153,9 +153,9 @@ pub fn explanation(code: Code) -> &'static Explanation {
         Code::BadOptionValue => &Explanation {
             meaning: "The option is known, but its value does not have the form the option \
                 takes: a number, a time such as `30m` or `5d/4h`, an octal file mode, one of \
-                a few documented words, and so on. The code also covers a long option written \
-                without `=` between name and value, and an `AliasFile` entry whose prefix \
-                before `:` is no map class sendmail 8.17 knows (such as a DOS drive letter).",
+                a few documented words, and so on. The code also covers an `AliasFile` entry \
+                whose prefix before `:` is no map class sendmail 8.17 knows (such as a DOS \
+                drive letter).",
             why: "sendmail mostly does not reject such values: it converts numbers with C's \
                 lenient `atoi`, so `twenty` quietly becomes 0, and it picks choices by their \
                 first letter. The option then has a value nobody intended; a `MaxHopCount` of \

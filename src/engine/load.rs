@@ -448,9 +448,11 @@ impl Loader<'_> {
             use crate::sendmail::options::{by_long_name, LongLookup};
             match &o.form {
                 OptionForm::Letter { letter } => {
-                    let message =
-                        format!("readcf: unknown option name 0x{:02x}", u32::from(*letter));
+                    let message = format!("readcf: unknown option name 0x{:x}", u32::from(*letter));
                     self.complain(n, &message);
+                }
+                OptionForm::Long { name } if name.0.is_empty() => {
+                    self.complain(n, "readcf: null option name");
                 }
                 OptionForm::Long { name } => {
                     let base = name.0.split(|&b| b == b'.').next().unwrap_or(&[]);

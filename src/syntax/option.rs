@@ -1,10 +1,10 @@
 //! `O` lines: one-letter (`OA/etc/aliases`) and long (`O AliasFile=...`)
 //! options, normalized to sendmail 8.17's option table with typed values.
 
+use super::invalid;
 use super::line_text::LineText;
 use super::macro_text::{parse_macro_text, parse_name_at};
 use super::state::State;
-use super::{invalid, word_end};
 use crate::ast::{
     Duration, LineKind, MacroText, OptionForm, OptionLine, OptionValue, Text, TimeoutSetting,
 };
@@ -15,8 +15,9 @@ use crate::source::Span;
 
 pub fn parse(state: &mut State, text: &LineText) -> LineKind {
     let bytes = &text.bytes;
-    let long_form =
-        bytes.len() >= 3 && bytes[1] == b' ' && !matches!(bytes[2], b' ' | b'\t' | b'\n');
+    // A space after `O` starts a long name, whatever follows (sendmail 8.17
+    // reads `O  Name=v` as the name ` Name`).
+    let long_form = bytes.len() >= 2 && bytes[1] == b' ';
     if long_form {
         parse_long(state, text)
     } else {
@@ -86,31 +87,53 @@ fn parse_letter(state: &mut State, text: &LineText) -> LineKind {
 }
 
 fn parse_long(state: &mut State, text: &LineText) -> LineKind {
+    // As sendmail's `setoption` reads it: the name is everything before
+    // the first `=` (or the whole line), less the spaces (not tabs) before
+    // the `=`; the value starts after the spaces that follow it. So
+    // `O Name value` names an option `Name value`, and `O Name\t=v` one
+    // called `Name\t` (both checked against sendmail 8.17).
     let bytes = &text.bytes;
-    let name_start = 2;
-    let mut name_end = name_start;
-    while name_end < bytes.len()
-        && bytes[name_end] != b'='
-        && !bytes[name_end].is_ascii_whitespace()
-    {
-        name_end += 1;
+    let name_start = 2.min(bytes.len());
+    let equals = bytes[name_start..]
+        .iter()
+        .position(|&b| b == b'=')
+        .map(|p| name_start + p);
+    let mut name_end = equals.unwrap_or(bytes.len());
+    // (Not the whitespace that starts a continuation line: the name keeps
+    // its line break as written.)
+    while name_end > name_start && bytes[name_end - 1] == b' ' && bytes[name_end - 2] != b'\n' {
+        name_end -= 1;
     }
-    let mut i = super::skip_space(bytes, name_end);
-    let value_start = if bytes.get(i) == Some(&b'=') {
-        i = super::skip_space(bytes, i + 1);
-        i
-    } else {
-        if i < bytes.len() {
-            // `O Name value` without `=`: sendmail takes an empty value and
-            // ignores the rest.
-            state.push(Diagnostic::warning(
-                Code::BadOptionValue,
-                text.span(i, word_end(bytes, i)),
-                "option without `=`: sendmail ignores this and uses an empty value",
-            ));
-        }
-        bytes.len()
+    let value_start = match equals {
+        Some(e) => e + 1 + bytes[e + 1..].iter().take_while(|&&b| b == b' ').count(),
+        None => bytes.len(),
     };
+    if name_end == name_start {
+        state.push(
+            Diagnostic::error(
+                Code::UnknownOption,
+                text.span(0, bytes.len()),
+                "null option name",
+            )
+            .with_label("nothing before `=` names an option"),
+        );
+        let Some(value) = value_text(state, text, value_start) else {
+            return invalid(text);
+        };
+        let raw = value.to_source();
+        let form = OptionForm::Long {
+            name: Text::new(b""),
+        };
+        let span = text.span(name_start, name_start);
+        return finish(
+            state,
+            form,
+            span,
+            value,
+            None,
+            OptionValue::Unparsed(Text(raw)),
+        );
+    }
     let written = Text::new(&bytes[name_start..name_end]);
     let name_span = text.span(name_start, name_end);
     let Some(value) = value_text(state, text, value_start) else {
