@@ -223,15 +223,17 @@ R$+\t$@ $1 $(
 R$+\t$@ $1
 ";
 
-#[test]
-fn messages_about_continued_lines_name_their_last_line() {
+/// The `file: line N: ...` messages sendmail and the emulator print when
+/// they load `text` (as `name` in a scratch directory) and run `input`;
+/// `None` (after saying so) without the oracle.
+fn load_messages(name: &str, text: &str, input: &str) -> Option<(Vec<String>, Vec<String>)> {
     if !support::sendmail_available() {
         support::skip("real sendmail not installed; load messages not compared");
-        return;
+        return None;
     }
-    let scratch = TempDir::new("engine-continued");
-    let cf = scratch.0.join("continued.cf");
-    std::fs::write(&cf, CONTINUED_CF).expect("write cf");
+    let scratch = TempDir::new(name);
+    let cf = scratch.0.join(format!("{name}.cf"));
+    std::fs::write(&cf, text).expect("write cf");
     let prefix = format!("{}: line ", cf.display());
     let messages = |out: &[u8]| -> Vec<String> {
         String::from_utf8_lossy(out)
@@ -240,8 +242,17 @@ fn messages_about_continued_lines_name_their_last_line() {
             .map(str::to_owned)
             .collect()
     };
-    let theirs = messages(&oracle(&cf, None, "0 a\n"));
-    let ours = messages(&emulate(&cf, None, "0 a\n"));
+    Some((
+        messages(&oracle(&cf, None, input)),
+        messages(&emulate(&cf, None, input)),
+    ))
+}
+
+#[test]
+fn messages_about_continued_lines_name_their_last_line() {
+    let Some((theirs, ours)) = load_messages("continued", CONTINUED_CF, "0 a\n") else {
+        return;
+    };
     assert_eq!(
         theirs.len(),
         3,
@@ -271,23 +282,9 @@ O\u{7f}x
 
 #[test]
 fn option_names_are_read_as_sendmail_reads_them() {
-    if !support::sendmail_available() {
-        support::skip("real sendmail not installed; option messages not compared");
+    let Some((theirs, ours)) = load_messages("options", OPTIONS_CF, "") else {
         return;
-    }
-    let scratch = TempDir::new("engine-options");
-    let cf = scratch.0.join("options.cf");
-    std::fs::write(&cf, OPTIONS_CF).expect("write cf");
-    let prefix = format!("{}: line ", cf.display());
-    let messages = |out: &[u8]| -> Vec<String> {
-        String::from_utf8_lossy(out)
-            .lines()
-            .filter(|l| l.starts_with(&prefix))
-            .map(str::to_owned)
-            .collect()
     };
-    let theirs = messages(&oracle(&cf, None, ""));
-    let ours = messages(&emulate(&cf, None, ""));
     assert!(
         theirs.len() >= 8,
         "sendmail complains about most lines: {theirs:?}"
