@@ -15,6 +15,7 @@ pub mod intent;
 pub mod postfix;
 pub mod printer;
 pub mod sendmail;
+pub mod smtp;
 pub mod source;
 pub mod syntax;
 pub mod testmode;
