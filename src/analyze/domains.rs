@@ -40,6 +40,27 @@ pub fn mailer_host(value: &str) -> Option<(Option<String>, NextHop)> {
     }
 }
 
+/// The name Postfix will call itself: `$j` where the configuration fixes
+/// it, else the host's (`--hostname`).
+pub fn postfix_hostname(intent: &Intent) -> String {
+    intent
+        .hostname
+        .as_ref()
+        .map_or(&intent.system_hostname, |h| &h.value)
+        .to_ascii_lowercase()
+}
+
+/// Postfix's `$mydomain`: `$m` where the configuration fixes it, else
+/// `$myhostname` without its first label.
+pub fn postfix_domain(intent: &Intent) -> Option<String> {
+    if let Some(d) = &intent.origin_domain {
+        return Some(d.value.to_ascii_lowercase());
+    }
+    postfix_hostname(intent)
+        .split_once('.')
+        .map(|(_, d)| d.to_owned())
+}
+
 pub fn analyze(facts: &Facts, features: &Features, intent: &mut Intent) {
     // $j only when the configuration spells it out: a value built from
     // $w belongs to whatever host runs it, which Postfix finds itself.
@@ -56,10 +77,11 @@ pub fn analyze(facts: &Facts, features: &Features, intent: &mut Intent) {
             intent.origin_domain = Some(Sourced::new(value, origin));
         }
     }
-    // $=w: local host names.
-    let hostname = facts.machine.env.hostname.to_ascii_lowercase();
+    // $=w: local host names (the machine's name and `$j` among them, as
+    // sendmail adds both). Postfix's own name is `$myhostname`.
+    let myhostname = postfix_hostname(intent);
     for member in facts.class_members("w") {
-        if member.contains(&hostname) || member.starts_with('[') {
+        if member == myhostname || member.starts_with('[') {
             continue; // Postfix knows its own name and addresses.
         }
         if is_domain_like(&member) {

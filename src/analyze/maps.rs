@@ -180,6 +180,7 @@ pub fn analyze(facts: &Facts, features: &Features, intent: &mut Intent) {
 }
 
 fn aliases(facts: &Facts, intent: &mut Intent) {
+    use crate::postfix::ALIAS_FILE;
     let files = intent.aliases.files.clone();
     for file in files {
         // Alias files are read only from --etc-mail (by base name), never
@@ -196,8 +197,16 @@ fn aliases(facts: &Facts, intent: &mut Intent) {
                 disposition: Disposition::Approximated,
                 origin: file.origin.clone(),
                 subject: "alias file".into(),
-                reason: format!("alias_maps points at {}; its entries were not read, so :include:, file and program aliases were not checked", file.value),
-                action: "Run newaliases after installing the configuration; pass --etc-mail DIR to have the aliases checked.".into(),
+                reason: if file.value == ALIAS_FILE {
+                    format!("alias_maps is {}, as on the old host; its entries were not read, so :include:, file and program aliases were not checked", file.value)
+                } else {
+                    format!("the old alias file {} was not read; alias_maps is {ALIAS_FILE}, the Postfix host's own file, so that no local recipient is deferred for a missing alias database", file.value)
+                },
+                action: if file.value == ALIAS_FILE {
+                    "Run newaliases after installing the configuration; pass --etc-mail DIR to have the aliases checked.".into()
+                } else {
+                    format!("Merge the entries of {} into {ALIAS_FILE} and run newaliases, or pass --etc-mail DIR (the directory holding the file) to have them carried into this directory.", file.value)
+                },
             });
             continue;
         };

@@ -66,6 +66,11 @@ pub fn analyze<'a>(file: &'a SourceFile, config: &'a Config, env: Environment) -
         }
     }
     extra.extend(intent.virtual_domains.iter().map(|d| d.value.clone()));
+    // The names Postfix gives itself: are they local in the old rules?
+    extra.insert(domains::postfix_hostname(&intent));
+    if let Some(d) = domains::postfix_domain(&intent) {
+        extra.insert(format!("localhost.{d}"));
+    }
     extra.extend(intent.relay.domains.iter().map(|d| d.value.clone()));
     let (addresses, domains) = probes::addresses(&facts, &extra);
     let run = probes::run(&mut facts.machine, &addresses);
@@ -115,8 +120,9 @@ fn apply_probes(
     };
     // Local domains the rules recognize that $=w does not list.
     let hostname = facts.machine.env.hostname.to_ascii_lowercase();
+    let myhostname = domains::postfix_hostname(intent);
     for d in domains {
-        if probes::OUTSIDE.contains(&d.as_str()) || *d == hostname || d == "localhost" {
+        if probes::OUTSIDE.contains(&d.as_str()) || *d == myhostname {
             continue;
         }
         let Some(o) = run.outcomes.get(&format!("user@{d}")) else {

@@ -159,11 +159,10 @@ pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
     // MASQUERADE_AS is not myorigin: an unqualified recipient would then
     // belong to the masquerade domain, where a virtual catch-all takes
     // it (root, postmaster). masquerade_domains below rewrites senders.
-    let mut dest = vec![
-        "$myhostname".to_owned(),
-        "localhost.$mydomain".to_owned(),
-        "localhost".to_owned(),
-    ];
+    // Only what the old rules delivered locally: Postfix's default adds
+    // `localhost.$mydomain` and `localhost`, which the old rules may have
+    // refused or routed elsewhere.
+    let mut dest = vec!["$myhostname".to_owned()];
     let mut dest_origins: Vec<&Origin> = Vec::new();
     for d in &intent.local_domains {
         if !dest.contains(&d.value) {
@@ -171,9 +170,14 @@ pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
             dest_origins.push(&d.origin);
         }
     }
-    if !dest_origins.is_empty() {
-        b.add_list("mydestination", &dest, &dest_origins, None);
-    }
+    b.add_list(
+        "mydestination",
+        &dest,
+        &dest_origins,
+        dest_origins
+            .is_empty()
+            .then(|| "cf2postfix: the old rules deliver no other name locally".to_owned()),
+    );
     if let Some(hub) = &intent.mail_hub {
         b.add(
             "local_transport",
@@ -351,11 +355,15 @@ pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
     }
 
     b.section("Local delivery");
-    if let Some(first) = intent.aliases.files.first() {
+    if !intent.aliases.files.is_empty() {
+        // An alias file that was not carried is read from the Postfix
+        // host's own path: the old path (`/usr/lib/aliases`,
+        // `/etc/mail/aliases`) does not exist there, and a missing alias
+        // database defers every local recipient (451 4.3.0).
         let value = if tables.aliases {
             map("hash", "aliases")
         } else {
-            format!("hash:{}", first.value)
+            format!("hash:{}", crate::postfix::ALIAS_FILE)
         };
         let origins: Vec<&Origin> = intent.aliases.files.iter().map(|f| &f.origin).collect();
         b.add("alias_maps", value.clone(), &origins, None);

@@ -114,7 +114,6 @@ impl Machine {
         macros.set(b'k', Some(host.as_bytes()));
         if let Some(d) = &domain {
             macros.set(b'm', Some(d.as_bytes()));
-            classes.add(b'm', d.as_bytes());
         }
         macros.set(b'v', Some(SENDMAIL_VERSION.as_bytes()));
         macros.set(b'_', Some(b"root@localhost"));
@@ -655,6 +654,18 @@ impl Loader<'_> {
         }
         if !self.frozen {
             self.freeze_tables();
+        }
+        // What main() does once the file is read: `$=m` is the final `$m`
+        // (a `Dm` line replaces the machine's domain), and the host's own
+        // name `$j`, as the file defines it, joins `$=w`.
+        for (class, name) in [(b'm', b'm'), (b'w', b'j')] {
+            let Some(raw) = self.machine.macros.get(name).map(<[u8]>::to_vec) else {
+                continue;
+            };
+            let value = super::expand(&raw, &self.machine.macros, 2048, &mut Vec::new());
+            if !value.is_empty() {
+                self.machine.classes.add(class, &value);
+            }
         }
         // What sendmail says once the file is read: an old version level,
         // then (in main) a missing local mailer.

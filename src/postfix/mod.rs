@@ -9,3 +9,7 @@ pub mod local;
 pub mod resolve;
 pub mod smtpd;
 pub mod tables;
+
+/// The alias file a Postfix host has: `alias_maps` and `alias_database`
+/// default to it (as `hash:/etc/aliases`) on Debian, Red Hat and the BSDs.
+pub const ALIAS_FILE: &str = "/etc/aliases";
