@@ -10,6 +10,8 @@ mod codes;
 mod corpus;
 /// Against the real sendmail: the same lines get diagnostics.
 mod differential;
+/// The SMTP door end to end: the real sendmail against the real Postfix on its migration.
+mod door_end_to_end;
 /// The rewrite engine against the real sendmail -bt.
 mod engine_differential;
 /// Random configurations and addresses through the engine.

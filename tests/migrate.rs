@@ -46,7 +46,7 @@ pub fn stable_m4(text: &str) -> Vec<u8> {
 /// tree is installed).
 pub fn examples(scratch: &Path) -> Vec<Input> {
     let mut out = Vec::new();
-    for name in ["relay-1990s", "sunos-main"] {
+    for name in ["mx-1996", "relay-1990s", "sunos-main"] {
         let rel = format!("examples/{name}/sendmail.cf");
         let bytes = std::fs::read(support::project_dir().join(&rel)).expect("example");
         out.push(Input {

@@ -8,6 +8,7 @@
 //!
 //! Rules neither way accounts for go to the report ([`rules`]).
 
+pub mod acceptance;
 pub mod domains;
 pub mod facts;
 pub mod features;
@@ -35,6 +36,8 @@ pub struct Analysis<'a> {
     pub intent: Intent,
     pub features: Features,
     pub probes: probes::ProbeRun,
+    /// What the old door answered the inference's probes.
+    pub door: acceptance::DoorFacts,
     pub facts: Facts<'a>,
 }
 
@@ -76,6 +79,7 @@ pub fn analyze<'a>(file: &'a SourceFile, config: &'a Config, env: Environment) -
     let run = probes::run(&mut facts.machine, &addresses);
     let hooks = rules::hook_lines(&facts);
     apply_probes(&facts, &features, &run, &domains, &hooks, &mut intent);
+    let door = acceptance::analyze(&mut facts, &run, &domains, &mut intent);
     let (rewritten, shown_as) = rules::try_mailers(&mut facts);
     if let Some((domain, line)) = shown_as {
         masquerade_from_probe(&facts, &domain, line, &mut intent);
@@ -92,6 +96,7 @@ pub fn analyze<'a>(file: &'a SourceFile, config: &'a Config, env: Environment) -
         intent,
         features,
         probes: run,
+        door,
         facts,
     }
 }
@@ -317,7 +322,13 @@ fn everything_route(intent: &mut Intent) {
 /// entry to stay local.
 fn local_under_routes(intent: &mut Intent) {
     let mut extra = Vec::new();
-    for d in &intent.local_domains {
+    let own = intent.hostname.clone().unwrap_or_else(|| {
+        Sourced::new(
+            intent.system_hostname.clone(),
+            crate::intent::Origin::new(intent.source.clone(), 0, ""),
+        )
+    });
+    for d in intent.local_domains.iter().chain(std::iter::once(&own)) {
         let under = intent.routes.iter().any(|r| match &r.destination {
             Destination::Subdomains(p) => d.value.ends_with(&format!(".{p}")),
             Destination::Domain(x) => x == &d.value,

@@ -196,6 +196,9 @@ pub fn addresses(
                 .trim_matches(['[', ']'])
                 .to_owned();
             if is_domain_like(&v) {
+                if v.contains('.') {
+                    domains.insert(format!("sub.{v}"));
+                }
                 domains.insert(v);
             }
         }
@@ -357,9 +360,15 @@ pub fn routes(
             .map(|l| facts.origin_at(l))
             .unwrap_or_else(|| facts.whole());
         let evidence = format!("probe {address} resolves to {}", describe(outcome));
-        // `somehost.uucp`: the route is for the whole pseudo-domain.
-        if let Some(parent) = d.strip_prefix("somehost.") {
-            let action = generalize(&action, "somehost");
+        // `somehost.uucp`: the route is for the whole pseudo-domain;
+        // `sub.example.com`: for every subdomain.
+        let label = if d.starts_with("somehost.") {
+            "somehost"
+        } else {
+            "sub"
+        };
+        if let Some(parent) = d.strip_prefix(&format!("{label}.")) {
+            let action = generalize(&action, label);
             if !default.is_some_and(|d| same_route(d, &action)) {
                 out.push((
                     Destination::Subdomains(parent.to_owned()),

@@ -377,6 +377,13 @@ pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
             &[&l.origin],
             Some("cf2postfix: luser_relay only works when unknown users are not rejected".into()),
         );
+    } else if let Some(o) = &intent.any_local_user {
+        b.add(
+            "local_recipient_maps",
+            String::new(),
+            &[o],
+            Some("cf2postfix: the old server accepted mail for any local user".into()),
+        );
     }
     if intent.local_delivery.kind == LocalDeliveryKind::Command {
         if let Some(c) = &intent.local_delivery.command {

@@ -72,7 +72,7 @@ pub fn emit(analysis: &Analysis) -> Result<Output, String> {
     let transport = tables::transport(&specific);
     let virtuals = tables::virtual_tables(&intent.virtual_aliases);
     findings.extend(virtuals.findings.clone());
-    let access = tables::access_tables(&intent.access);
+    let access = tables::access_tables(&intent.access, &intent.relay.client_names);
     let generic = tables::generic(&intent.sender_rewrites);
     let canonical = tables::canonical(&intent.domain_rewrites);
     let aliases = tables::aliases(&intent.aliases.entries);
@@ -159,6 +159,7 @@ pub fn emit(analysis: &Analysis) -> Result<Output, String> {
     context.insert("not_translated", &report.not_translated);
     context.insert("risks", &report.risks);
     context.insert("differences", &report.differences);
+    context.insert("door", &report.door);
     context.insert("mermaid", &flow::mermaid(&flow::flow(intent)));
     let parts = vec![
         report::Part {

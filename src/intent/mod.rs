@@ -6,6 +6,7 @@
 //! the [`Origin`] it was inferred from, so each generated line can name the
 //! sendmail line behind it.
 
+mod door;
 mod finding;
 mod origin;
 mod policy;
@@ -15,6 +16,7 @@ mod service;
 
 use serde::Serialize;
 
+pub use door::{DoorClass, DoorRow, OldReply};
 pub use finding::{Disposition, Finding, Risk, RiskKind};
 pub use origin::{Origin, Sourced};
 pub use policy::{AccessAction, AccessRule, AccessStage, RelayPolicy};
@@ -51,6 +53,9 @@ pub struct Intent {
     pub mail_hub: Option<Sourced<NextHop>>,
     /// Where mail for unknown local users goes (`LUSER_RELAY`).
     pub luser_relay: Option<Sourced<String>>,
+    /// The old server accepted mail for local users it does not know (a
+    /// hub or null client, LUSER_RELAY, an unchecked local mailer).
+    pub any_local_user: Option<Origin>,
     /// Transports the routes use: one per sendmail mailer.
     pub transports: Vec<Transport>,
     pub masquerade: Masquerade,
@@ -80,6 +85,8 @@ pub struct Intent {
     pub recipient_delimiter: Option<Sourced<String>>,
     /// `.forward` search path, in Postfix's terms.
     pub forward_path: Option<Sourced<String>>,
+    /// What the old server answered at RCPT time, per destination.
+    pub door: Vec<DoorRow>,
     /// What could not be carried over, and why.
     pub findings: Vec<Finding>,
     /// Dangers found in the source configuration.

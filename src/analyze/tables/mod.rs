@@ -79,7 +79,7 @@ mod tests {
             let (entries, _, _) = aliases::read_aliases(&bytes, "a");
             let _ = emit::transport(&routes);
             let _ = emit::virtual_tables(&virt);
-            let _ = emit::access_tables(&rules);
+            let _ = emit::access_tables(&rules, &[]);
             let _ = emit::generic(&generics);
             let _ = emit::canonical(&domains);
             let _ = emit::aliases(&entries);

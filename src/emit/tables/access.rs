@@ -19,7 +19,7 @@
 use std::net::IpAddr;
 
 use crate::analyze::tables::network_cidr;
-use crate::intent::{AccessAction, AccessRule, AccessStage, Origin};
+use crate::intent::{AccessAction, AccessRule, AccessStage, Origin, Sourced};
 
 use super::{one_line, push_entry, render_sorted, Line};
 
@@ -43,8 +43,11 @@ pub struct AccessTables {
     pub client_cidr: String,
 }
 
-/// Writes the access tables for every stage.
-pub fn access_tables(rules: &[AccessRule]) -> AccessTables {
+/// Writes the access tables for every stage; `relay_names` are client
+/// names (and domains of names) that may relay, from class R and the
+/// door's answers, kept in the relay table beside the access map's
+/// `RELAY` entries.
+pub fn access_tables(rules: &[AccessRule], relay_names: &[Sourced<String>]) -> AccessTables {
     let mut client = Vec::new();
     let mut client_relay = Vec::new();
     let mut sender = Vec::new();
@@ -80,6 +83,12 @@ pub fn access_tables(rules: &[AccessRule]) -> AccessTables {
             }
             AccessStage::Sender => sender.push(line(&key, &rule.origin, &result)),
             AccessStage::Recipient => recipient.push(line(&key, &rule.origin, &result)),
+        }
+    }
+    for name in relay_names {
+        let key = name.value.to_ascii_lowercase();
+        if !client_relay.iter().any(|l| l.key == key) {
+            client_relay.push(line(&key, &name.origin, "OK"));
         }
     }
     AccessTables {
@@ -292,15 +301,18 @@ mod tests {
     #[test]
     fn clients_split_into_names_and_networks() {
         use AccessAction::*;
-        let t = access_tables(&[
-            rule(AccessStage::Client, "128.32", Relay, 1),
-            rule(AccessStage::Client, "128.32.2", Skip, 2),
-            rule(AccessStage::Client, "sendmail.org", Relay, 3),
-            rule(AccessStage::Client, "spam.example", Reject, 4),
-            rule(AccessStage::Client, "[127.0.0.3]", Accept, 5),
-            rule(AccessStage::Client, "ipv6:2002:c0a8:02c7", Reject, 6),
-            rule(AccessStage::Client, "10.9", Skip, 7),
-        ]);
+        let t = access_tables(
+            &[
+                rule(AccessStage::Client, "128.32", Relay, 1),
+                rule(AccessStage::Client, "128.32.2", Skip, 2),
+                rule(AccessStage::Client, "sendmail.org", Relay, 3),
+                rule(AccessStage::Client, "spam.example", Reject, 4),
+                rule(AccessStage::Client, "[127.0.0.3]", Accept, 5),
+                rule(AccessStage::Client, "ipv6:2002:c0a8:02c7", Reject, 6),
+                rule(AccessStage::Client, "10.9", Skip, 7),
+            ],
+            &[],
+        );
         assert_eq!(
             t.client,
             "# access:3\nsendmail.org\tOK\n# access:4\nspam.example\tREJECT\n"
@@ -323,11 +335,14 @@ mod tests {
     #[test]
     fn relay_table_keeps_skip_under_a_relaying_domain() {
         use AccessAction::*;
-        let t = access_tables(&[
-            rule(AccessStage::Client, "example.org", Relay, 1),
-            rule(AccessStage::Client, "bad.example.org", Skip, 2),
-            rule(AccessStage::Client, "other.net", Skip, 3),
-        ]);
+        let t = access_tables(
+            &[
+                rule(AccessStage::Client, "example.org", Relay, 1),
+                rule(AccessStage::Client, "bad.example.org", Skip, 2),
+                rule(AccessStage::Client, "other.net", Skip, 3),
+            ],
+            &[],
+        );
         assert_eq!(
             t.client_relay,
             "# access:2\nbad.example.org\tDUNNO\n# access:1\nexample.org\tOK\n"
@@ -337,21 +352,24 @@ mod tests {
     #[test]
     fn senders_and_recipients() {
         use AccessAction::*;
-        let t = access_tables(&[
-            rule(
-                AccessStage::Sender,
-                "FREE.STEALTH.MAILER@",
-                Error {
-                    code: 550,
-                    status: None,
-                    text: "Spam not accepted".into(),
-                },
-                1,
-            ),
-            rule(AccessStage::Sender, "cyberspammer.com", Reject, 2),
-            rule(AccessStage::Recipient, "friend.domain", Relay, 3),
-            rule(AccessStage::Recipient, "friend.domain", Reject, 4),
-        ]);
+        let t = access_tables(
+            &[
+                rule(
+                    AccessStage::Sender,
+                    "FREE.STEALTH.MAILER@",
+                    Error {
+                        code: 550,
+                        status: None,
+                        text: "Spam not accepted".into(),
+                    },
+                    1,
+                ),
+                rule(AccessStage::Sender, "cyberspammer.com", Reject, 2),
+                rule(AccessStage::Recipient, "friend.domain", Relay, 3),
+                rule(AccessStage::Recipient, "friend.domain", Reject, 4),
+            ],
+            &[],
+        );
         assert_eq!(
             t.sender,
             "# access:2\ncyberspammer.com\tREJECT\n# access:1\nfree.stealth.mailer@\t550 Spam not accepted\n"
@@ -371,12 +389,15 @@ mod tests {
 
     #[test]
     fn bracketed_names_that_are_not_addresses_stay_names() {
-        let t = access_tables(&[rule(
-            AccessStage::Client,
-            "[unix:localhost]",
-            AccessAction::Relay,
-            1,
-        )]);
+        let t = access_tables(
+            &[rule(
+                AccessStage::Client,
+                "[unix:localhost]",
+                AccessAction::Relay,
+                1,
+            )],
+            &[],
+        );
         assert_eq!(t.client, "# access:1\n[unix:localhost]\tOK\n");
     }
 }
