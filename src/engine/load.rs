@@ -147,6 +147,7 @@ impl Machine {
             debug: Debug::default(),
             trace: None,
             current_to: None,
+            captured: None,
             steps_left: super::MAX_STEPS,
             scratch: super::Scratch::default(),
             memo: super::memo::Memo::default(),

@@ -11,6 +11,7 @@
 
 mod address;
 mod classes;
+pub mod door;
 mod environment;
 mod expand;
 mod filter;
@@ -268,6 +269,9 @@ pub struct Machine {
     pub trace: Option<Vec<TraceStep>>,
     /// The address being processed, for `addr... message` errors.
     pub(crate) current_to: Option<Vec<u8>>,
+    /// When set, every error message is also kept here as sendmail's error
+    /// functions received it, reply code included (the SMTP door reads them).
+    pub(crate) captured: Option<Vec<String>>,
     /// Rule attempts left for the current top-level call (see [`MAX_STEPS`]).
     pub(crate) steps_left: u64,
     /// Buffers kept between rule attempts so that rewriting does not
@@ -351,6 +355,9 @@ impl Machine {
     /// user errors about an address.
     pub(crate) fn error(&mut self, message: &str) {
         self.memo_taint();
+        if let Some(captured) = self.captured.as_mut() {
+            captured.push(message.to_owned());
+        }
         let text = print::error_text(message, self.current_to.as_deref());
         self.out.extend_from_slice(&text);
         self.out.push(b'\n');
