@@ -10,6 +10,8 @@ mod codes;
 mod corpus;
 /// Against the real sendmail: the same lines get diagnostics.
 mod differential;
+/// The SMTP door model against the real sendmail daemon.
+mod door_sendmail;
 /// The rewrite engine against the real sendmail -bt.
 mod engine_differential;
 /// Random configurations and addresses through the engine.
