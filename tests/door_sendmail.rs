@@ -187,13 +187,16 @@ fn recipients(m: &Machine, etc_mail: Option<&Path>) -> Vec<String> {
     out
 }
 
-/// The oracle's answers: (client address, recipient) → (stage, code).
+/// One oracle answer: client address, recipient, stage, code, text.
+type Answered = (String, String, String, u16, String);
+
+/// The oracle's answers, one per client and recipient.
 fn oracle(
     cf: &Path,
     etc_mail: Option<&Path>,
     clients: &[Client],
     rcpts: &[String],
-) -> Result<Vec<(String, String, String, u16, String)>, String> {
+) -> Result<Vec<Answered>, String> {
     let spec = serde_json::json!({
         "clients": clients.iter().map(|c| serde_json::json!({
             "addr": c.addr, "name": c.name, "helo": c.helo,
