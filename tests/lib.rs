@@ -12,6 +12,8 @@ mod corpus;
 mod differential;
 /// The SMTP door end to end: the real sendmail against the real Postfix on its migration.
 mod door_end_to_end;
+/// The SMTP door model against the real sendmail daemon.
+mod door_sendmail;
 /// The rewrite engine against the real sendmail -bt.
 mod engine_differential;
 /// Random configurations and addresses through the engine.

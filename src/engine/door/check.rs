@@ -166,3 +166,58 @@ fn deciding_rule_parse(machine: &mut Machine, address: &str) -> Option<String> {
     let steps = std::mem::replace(&mut machine.trace, saved_trace).unwrap_or_default();
     describe(machine, &steps)
 }
+
+/// What ruleset 5 (`maplocaluser`) made of a local user.
+pub enum Local {
+    /// No `$#` result: the user stays.
+    Same,
+    /// `$#error`.
+    Refuse(Reply, String),
+    /// A new triple: mailer, host, user.
+    Other(Vec<u8>, Option<Vec<u8>>, Vec<u8>),
+}
+
+/// `maplocaluser`: the user through ruleset 5, `$h` set to the host.
+pub fn localaddr(
+    machine: &mut Machine,
+    host: Option<&[u8]>,
+    user: &[u8],
+    to: Option<&[u8]>,
+) -> Local {
+    if machine.rulesets.rules(5).is_empty() {
+        return Local::Same;
+    }
+    let scan = machine.scan(user, Table::External, 0, ADDRESS_BUFFER);
+    let Some(mut work) = scan.tokens else {
+        return Local::Same;
+    };
+    machine.macros.set(b'h', host);
+    let saved = machine.captured.replace(Vec::new());
+    machine.rewrite(&mut work, 5, 0, MAX_ATOM);
+    machine.captured = saved;
+    if !work.first().is_some_and(|t| t[..] == [super::CANONNET]) {
+        return Local::Same;
+    }
+    if work
+        .get(1)
+        .is_some_and(|t| t.eq_ignore_ascii_case(b"error"))
+    {
+        let reply = error_reply(machine, &work, to);
+        return Local::Refuse(reply, "ruleset 5 (localaddr): $#error".into());
+    }
+    let mailer = work.get(1).map(|t| t.to_vec()).unwrap_or_default();
+    let Some(user_at) = work.iter().position(|t| t[..] == [CANONUSER]) else {
+        return Local::Same;
+    };
+    let host = match work.get(2) {
+        Some(t) if t[..] == [CANONHOST] && user_at > 3 => {
+            Some(machine.join(&work[3..user_at], Some(0), true, 2048))
+        }
+        _ => None,
+    };
+    let mut user = machine.join(&work[user_at + 1..], Some(0), true, 2048);
+    if !machine.mailer(&mailer).is_some_and(|m| m.has_flag(b'u')) {
+        user.make_ascii_lowercase();
+    }
+    Local::Other(mailer, host, user)
+}

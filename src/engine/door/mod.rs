@@ -207,26 +207,58 @@ impl Door {
             }
             _ => {}
         }
-        let Some(mailer) = machine.mailer(&parsed.mailer) else {
-            return accepted(format!("mailer {mailer_name}"));
-        };
+        let mut mailer_name = mailer_name;
+        let mut host = parsed.host.clone();
         let mut user = parsed.user.clone();
-        let quoted = user.contains(&b'\\');
-        super::rewrite::strip_quotes(&mut user);
-        let shown = super::lossy(&user);
-        if mailer.has_flag(b'A') && !quoted && self.users.is_alias(&user) {
-            return accepted(format!("alias {shown}"));
+        // recipient(): aliases, ruleset 5 (which may hand the address to
+        // another mailer, a few times at most), then the passwd file.
+        // QNOTREMOTE: a user part that ruleset 5 marked with `@` is not
+        // given to it again.
+        let mut not_remote = false;
+        for _ in 0..4 {
+            let Some(mailer) = machine.mailer(mailer_name.as_bytes()).cloned() else {
+                return accepted(format!("mailer {mailer_name}"));
+            };
+            if mailer.has_flag(b'@') && user.first() == Some(&b'@') {
+                user.remove(0);
+                not_remote = true;
+            }
+            let quoted = user.contains(&b'\\');
+            let mut bare = user.clone();
+            super::rewrite::strip_quotes(&mut bare);
+            let shown = super::lossy(&bare);
+            if mailer.has_flag(b'A') && !quoted && self.users.is_alias(&bare) {
+                return accepted(format!("alias {shown}"));
+            }
+            if mailer.has_flag(b'5') && machine.level >= 2 && !not_remote {
+                match check::localaddr(machine, host.as_deref(), &user, to) {
+                    check::Local::Same => {}
+                    check::Local::Refuse(reply, rule) => return verdict(Stage::Rcpt, reply, rule),
+                    check::Local::Other(m, h, u) => {
+                        let same = m.eq_ignore_ascii_case(mailer_name.as_bytes())
+                            && h == host
+                            && u == user;
+                        if !same {
+                            mailer_name = super::lossy(&m);
+                            host = h;
+                            user = u;
+                            continue;
+                        }
+                    }
+                }
+            }
+            if !mailer.has_flag(b'w') {
+                return accepted(format!("mailer {mailer_name}"));
+            }
+            if self.users.is_user(&bare) {
+                return accepted(format!("local user {shown}"));
+            }
+            return refuse(
+                "550 5.1.1 User unknown",
+                format!("mailer {mailer_name}: no alias or passwd entry for {shown}"),
+            );
         }
-        if !mailer.has_flag(b'w') {
-            return accepted(format!("mailer {mailer_name}"));
-        }
-        if self.users.is_user(&user) {
-            return accepted(format!("local user {shown}"));
-        }
-        refuse(
-            "550 5.1.1 User unknown",
-            format!("mailer {mailer_name}: no alias or passwd entry for {shown}"),
-        )
+        accepted(format!("mailer {mailer_name}"))
     }
 }
 

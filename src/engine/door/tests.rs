@@ -20,7 +20,6 @@ fn rscheck_reply_forms() {
     let mut m = machine(&cf);
     let client = Client::unnamed("203.0.113.9");
     let v = door(&mut m, &client, "s@oracle.example.com", "x@relay.example");
-    eprintln!("{v:?} {}", String::from_utf8_lossy(&m.out));
     assert_eq!((v.stage, v.code), (Stage::Rcpt, 550));
     assert_eq!(v.text, "5.7.1 <x@relay.example>... Relaying denied");
     assert!(v.decided_by.starts_with("door.cf:"), "{}", v.decided_by);
