@@ -285,3 +285,84 @@ fn command_reads_maillogs_and_exits_by_result() {
     let (code, _) = run(&["verify", cf, "no-such-dir"]);
     assert_eq!(code, 2);
 }
+
+/// The door: verify fails when a migration refuses at RCPT what the old
+/// server accepted (relay_domains or mydestination emptied, alias_maps
+/// naming a missing file), and passes the intact migration, whose only
+/// door differences (the open relay closed) are intended.
+#[test]
+fn door_breaks_make_verify_fail() {
+    let scratch = TempDir::new("verify-door");
+    let dir = scratch.0.join("mx");
+    let dir_text = dir.display().to_string();
+    let cf = "examples/mx-1996/sendmail.cf";
+    let (code, _, err) = support::cf2postfix(&[
+        "migrate",
+        cf,
+        "--hostname",
+        "mx.widgets.example",
+        "-o",
+        &dir_text,
+    ]);
+    assert_eq!(code, 0, "migrate failed: {err}");
+    let passwd = scratch.0.join("passwd");
+    std::fs::write(&passwd, "root:x:0:0:root:/root:/bin/sh\n").expect("passwd");
+    let addresses = scratch.0.join("addresses");
+    std::fs::write(
+        &addresses,
+        "joe@widgets.example\njoe@customer.example\nroot@mx.widgets.example\nnobody-here@mx.widgets.example\nx@outside.example\n",
+    )
+    .expect("addresses");
+    let run = |dir: &Path| {
+        let dir_text = dir.display().to_string();
+        support::cf2postfix(&[
+            "verify",
+            cf,
+            &dir_text,
+            "--hostname",
+            "mx.widgets.example",
+            "--passwd",
+            &passwd.display().to_string(),
+            "--addresses",
+            &addresses.display().to_string(),
+        ])
+    };
+    let (code, out, err) = run(&dir);
+    assert_eq!(code, 0, "the intact migration fails verify:\n{out}{err}");
+    assert!(
+        out.contains("intended: the old server relayed for anyone"),
+        "the closed open relay is not labelled:\n{out}"
+    );
+    let breaks: &[(&str, &str, &str, &str)] = &[
+        (
+            "relay_domains emptied",
+            "relay_domains = customer.example, customer2.example, widgets.example",
+            "relay_domains =",
+            "DIFFERENT AT THE DOOR joe@widgets.example from 203.0.113.9",
+        ),
+        (
+            "mydestination emptied",
+            "mydestination = $myhostname, localhost, mx",
+            "mydestination =",
+            "DIFFERENT AT THE DOOR nobody-here@mx.widgets.example",
+        ),
+        (
+            "alias_maps names a missing file",
+            "alias_maps = hash:/etc/aliases",
+            "alias_maps = hash:/nonexistent/aliases",
+            "DIFFERENT AT THE DOOR nobody-here@mx.widgets.example",
+        ),
+    ];
+    for (i, (what, from, to, expect)) in breaks.iter().enumerate() {
+        let broken = scratch.0.join(format!("broken-{i}"));
+        std::fs::create_dir_all(&broken).expect("dir");
+        for entry in std::fs::read_dir(&dir).expect("output").flatten() {
+            std::fs::copy(entry.path(), broken.join(entry.file_name())).expect("copy");
+        }
+        edit(&broken, "main.cf", from, to);
+        let (code, out, err) = run(&broken);
+        assert_eq!(code, 1, "{what}: verify does not fail:\n{out}{err}");
+        assert!(out.contains(expect), "{what}: no {expect:?} in:\n{out}");
+        println!("caught: {what}");
+    }
+}

@@ -126,6 +126,12 @@ pub struct VerifyArgs {
     #[arg(long = "maillog", value_name = "FILE")]
     pub maillogs: Vec<PathBuf>,
 
+    /// An SMTP client to compare the door for: `ADDR` (no host name) or
+    /// `ADDR,NAME` (a name that resolves back to the address); repeatable.
+    /// Default: an outside client (203.0.113.9, no name) and loopback.
+    #[arg(long = "client", value_name = "ADDR[,NAME]", value_parser = parse_client)]
+    pub clients: Vec<crate::smtp::Client>,
+
     /// `text`: differences as they are found, then a summary table.
     /// `json`: one JSON object per difference, then one with the summary
     /// (JSON Lines).
@@ -245,4 +251,8 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+fn parse_client(text: &str) -> Result<crate::smtp::Client, String> {
+    crate::smtp::Client::parse(text)
 }

@@ -8,6 +8,9 @@ use super::{read_source, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::engine::Machine;
 use crate::postfix::cleanup::Pipeline;
 use crate::postfix::config::Config;
+use crate::postfix::resolve::Resolver;
+use crate::postfix::smtpd::Smtpd;
+use crate::verify::door::{self, DoorCheck, DoorComparison, DoorSummary};
 use crate::verify::{maillog, Comparison, Summary, Verifier};
 
 /// Where the addresses come from.
@@ -53,6 +56,22 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::
     let machine = Machine::load(&source, &parsed.config, env);
     let pipeline = Pipeline::new(&config);
     let mut verifier = Verifier::new(machine, pipeline, &source, &parsed.config);
+    // The door: both sides see the same local users (--passwd, or none).
+    let resolver = Resolver::new(&config);
+    let passwd = args
+        .environment
+        .passwd
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("/dev/null"));
+    let smtpd = Smtpd::with_passwd(&config, &resolver, &passwd);
+    let default_rule = verifier.sendmail("user@example.net", true).decided_by;
+    let clients = if args.clients.is_empty() {
+        door::default_clients()
+    } else {
+        args.clients.clone()
+    };
+    let door = DoorCheck::new(&mut verifier.machine, &smtpd, clients, default_rule);
+    let mut door_summary = DoorSummary::default();
     let mut sources = Vec::new();
     for path in &args.addresses {
         sources.push(Source::Addresses(open(path)?));
@@ -85,6 +104,12 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::
         if !c.same {
             write_difference(&c, args.format, out)?;
         }
+        for d in door.compare(&mut verifier, address) {
+            door_summary.add(&d);
+            if !d.same {
+                write_door_difference(&d, args.format, out)?;
+            }
+        }
         Ok(())
     };
     for address in &probes {
@@ -116,8 +141,8 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
-    write_summary(&summary, args.format, out)?;
-    Ok(if summary.different > 0 {
+    write_summary(&summary, &door_summary, args.format, out)?;
+    Ok(if summary.different > 0 || door_summary.unexplained() > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -150,10 +175,44 @@ fn write_difference(
     }
 }
 
-fn write_summary(s: &Summary, format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_door_difference(
+    d: &DoorComparison,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         OutputFormat::Json => {
-            let json = serde_json::to_string(&serde_json::json!({ "summary": s }))
+            let json = serde_json::to_string(&serde_json::json!({ "door": d }))
+                .map_err(std::io::Error::other)?;
+            writeln!(out, "{json}")
+        }
+        OutputFormat::Text => {
+            writeln!(out, "DIFFERENT AT THE DOOR {} from {}", d.address, d.client)?;
+            if let Some(why) = &d.explanation {
+                writeln!(out, "  intended: {why}")?;
+            }
+            for (side, v) in [("sendmail", &d.sendmail), ("postfix", &d.postfix)] {
+                writeln!(
+                    out,
+                    "  {side:<9} {} at {:?}: {} {}",
+                    v.answer, v.stage, v.code, v.text
+                )?;
+                writeln!(out, "            decided by {}", v.decided_by)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_summary(
+    s: &Summary,
+    door: &DoorSummary,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Json => {
+            let json = serde_json::to_string(&serde_json::json!({ "summary": s, "door": door }))
                 .map_err(std::io::Error::other)?;
             writeln!(out, "{json}")
         }
@@ -169,6 +228,17 @@ fn write_summary(s: &Summary, format: OutputFormat, out: &mut dyn Write) -> std:
                 writeln!(out)?;
                 writeln!(out, "{} of the {} differences are of an expected kind (marked `expected:`); {} are not.", s.explained, s.different, s.different - s.explained)?;
             }
+            writeln!(out)?;
+            writeln!(out, "| at the door | (address, client) pairs | same answer | intended difference | other difference |")?;
+            writeln!(out, "| --- | ---: | ---: | ---: | ---: |")?;
+            writeln!(
+                out,
+                "| RCPT | {} | {} | {} | {} |",
+                door.total,
+                door.same,
+                door.intended,
+                door.unexplained()
+            )?;
             Ok(())
         }
     }

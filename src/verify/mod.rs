@@ -4,6 +4,7 @@
 //! rewriting, then trivial-rewrite), compared as (kind, next hop, final
 //! recipient) after the normalization in [`outcome`].
 
+pub mod door;
 pub mod maillog;
 pub mod outcome;
 
@@ -36,14 +37,8 @@ pub struct Comparison {
 /// `user+detail` that old rules do not know.
 pub fn explain(c: &Comparison) -> Option<&'static str> {
     let a = &c.address;
-    let shape = a.contains('!')
-        || a.contains('%')
-        || a.contains(':')
-        || a.matches('<').count() > 1
-        || a == "<>"
-        || a.matches('@').count() > 1;
-    if shape {
-        return Some("an address form (bang path, % hack, source route, nested brackets, null) that the old rules and Postfix parse differently");
+    if odd_form(a) {
+        return Some(ODD_FORM);
     }
     let p = c.postfix.first()?;
     if c.sendmail.recipient.contains('!')
@@ -68,6 +63,20 @@ pub fn explain(c: &Comparison) -> Option<&'static str> {
         return Some("Postfix qualifies a bare name with myorigin, and a virtual catch-all of that domain then takes it");
     }
     None
+}
+
+/// Why an [`odd_form`] address is handled differently.
+pub const ODD_FORM: &str = "an address form (bang path, % hack, source route, nested brackets, null) that the old rules and Postfix parse differently";
+
+/// Bang paths, `%` hacks, source routes, nested brackets, the null
+/// address, several `@`: forms old rules parse their own way.
+pub fn odd_form(a: &str) -> bool {
+    a.contains('!')
+        || a.contains('%')
+        || a.contains(':')
+        || a.matches('<').count() > 1
+        || a == "<>"
+        || a.matches('@').count() > 1
 }
 
 /// Counts by sendmail's delivery kind.
