@@ -170,15 +170,27 @@ fn sendmail_replies(
         }
     }
     let spec = serde_json::json!({"clients": clients, "sender": SENDER, "rcpts": rcpts});
+    // Both servers see the same aliases: the ones the migration carried,
+    // or else the Postfix host's own /etc/aliases.
+    let etc = cf.with_file_name("etc-mail");
+    std::fs::create_dir_all(&etc).map_err(|e| e.to_string())?;
+    if let Some(e) = etc_path(input) {
+        for entry in std::fs::read_dir(&e).into_iter().flatten().flatten() {
+            if entry.path().is_file() {
+                let _ = std::fs::copy(entry.path(), etc.join(entry.file_name()));
+            }
+        }
+    }
+    if !etc.join("aliases").exists() {
+        let _ = std::fs::copy("/etc/aliases", etc.join("aliases"));
+    }
     let mut cmd = Command::new(support::oracle_script("sendmail-smtp"));
     cmd.arg(cf)
         .env("ORACLE_HOSTNAME", "oracle.example.com")
+        .env("ORACLE_ETC_MAIL", &etc)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    if let Some(e) = etc_path(input) {
-        cmd.env("ORACLE_ETC_MAIL", e);
-    }
     let mut child = cmd.spawn().map_err(|e| e.to_string())?;
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(spec.to_string().as_bytes());

@@ -572,3 +572,83 @@ fn check_mode_shows_drift_and_writes_nothing() {
     let (code, _, _) = run(&["migrate", "examples/none.cf", "-o", &dir_text]);
     assert_eq!(code, 2);
 }
+
+/// The story example: a 1996 MX that forwards its domain to a filtering
+/// host and is backup MX for customers. From outside, the migration (with
+/// the real Postfix) accepts both kinds of domain and relays them to the
+/// right hosts, refuses the world, and its report names the open relay,
+/// backscatter and the backup MX.
+#[test]
+fn mx_1996_migration_accepts_its_domains_and_refuses_the_world() {
+    let scratch = TempDir::new("migrate-mx-1996");
+    let input = examples(&scratch.0)
+        .into_iter()
+        .find(|i| i.name.contains("mx-1996"))
+        .expect("the mx-1996 example");
+    let dir = scratch.0.join("mx");
+    let output = input.migrate_into(&dir);
+    let report = String::from_utf8_lossy(&output.files["MIGRATION.md"]).into_owned();
+    assert!(
+        report.starts_with("# Migration report") && report.contains("\n## The SMTP door\n"),
+        "MIGRATION.md does not open with the door"
+    );
+    for risk in ["### open_relay", "### backscatter", "### backup_mx"] {
+        assert!(report.contains(risk), "MIGRATION.md names no {risk}");
+    }
+    if !support::postfix_available() {
+        support::skip("the real Postfix is not installed: the mx-1996 door is not checked");
+        return;
+    }
+    let dir_text = dir.display().to_string();
+    let rcpts = [
+        ("joe@widgets.example", '2'),
+        ("anyone@widgets.example", '2'),
+        ("joe@customer.example", '2'),
+        ("joe@customer2.example", '2'),
+        ("victim@outside.example", '5'),
+    ];
+    let mut args = vec![dir_text.as_str(), "203.0.113.9", "someone@example.net"];
+    args.extend(rcpts.iter().map(|(r, _)| *r));
+    let (ok, text) = support::run_oracle_env(
+        "postfix-smtp-probe",
+        &args,
+        &[("PF_HOSTNAME", "oracle.example.com")],
+    );
+    assert!(ok, "the SMTP dialogue did not complete:\n{text}");
+    for (rcpt, class) in rcpts {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{rcpt}\t")))
+            .unwrap_or("");
+        assert!(
+            line.split('\t')
+                .nth(1)
+                .is_some_and(|c| c.starts_with(class)),
+            "RCPT {rcpt} from outside: expected {class}xx:\n{text}"
+        );
+    }
+    let (_, routes) = support::run_oracle_env(
+        "postfix-route",
+        &[
+            "-r",
+            &dir_text,
+            "joe@widgets.example",
+            "joe@customer.example",
+        ],
+        &[("PF_HOSTNAME", "oracle.example.com")],
+    );
+    let hop = |rcpt: &str| -> String {
+        routes
+            .lines()
+            .find(|l| l.starts_with(&format!("{rcpt}\t")))
+            .and_then(|l| l.split('\t').nth(3))
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert_eq!(
+        hop("joe@widgets.example"),
+        "[filter.widgets.example]",
+        "{routes}"
+    );
+    assert_eq!(hop("joe@customer.example"), "customer.example", "{routes}");
+}

@@ -192,16 +192,7 @@ pub fn analyze(
     let myhostname = super::domains::postfix_hostname(intent);
     let machine: &mut Machine = &mut facts.machine;
     let verdict = door.rcpt(machine, &outside, &format!("{UNKNOWN_USER}@{myhostname}"));
-    let local_outcome = {
-        let m: &mut Machine = &mut facts.machine;
-        let parsed = m.parse_address(
-            format!("{UNKNOWN_USER}@{myhostname}").as_bytes(),
-            crate::engine::AddressFlags::default(),
-        );
-        m.out.clear();
-        parsed.is_some()
-    };
-    if verdict.answer == Answer::Accept && local_outcome && intent.any_local_user.is_none() {
+    if verdict.answer == Answer::Accept && intent.any_local_user.is_none() {
         let origin = facts.whole();
         intent.findings.push(Finding {
             disposition: Disposition::Translated,

@@ -116,42 +116,97 @@ fn text(value: &OptionValue) -> Option<String> {
     }
 }
 
-/// sendmail macros in a greeting or path, in Postfix's terms.
+/// sendmail macros in a greeting or path, in Postfix's terms. A
+/// conditional `$?x then $| else $.` tests a macro Postfix does not have,
+/// so it keeps its `else` part; `$&x` and macros with no counterpart are
+/// dropped (each marked by a NUL where it stood, and named in the second
+/// result). Braces, `$?`, `$|` and `$.` never survive.
 pub fn translate_macros(text: &str) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut dropped = Vec::new();
+    // For each open conditional: whether its current part is kept.
+    let mut conditions: Vec<bool> = Vec::new();
+    let keeping = |c: &[bool]| c.iter().all(|k| *k);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '$' {
-            out.push(c);
+            if keeping(&conditions) {
+                out.push(c);
+            }
             continue;
         }
-        let name: String = match chars.next() {
-            Some('{') => chars.by_ref().take_while(|&c| c != '}').collect(),
-            Some(c) => c.to_string(),
-            None => break,
+        let Some(op) = chars.next() else { break };
+        let name = |chars: &mut std::iter::Peekable<std::str::Chars>| -> String {
+            match chars.next() {
+                Some('{') => chars.by_ref().take_while(|&c| c != '}').collect(),
+                Some(c) => c.to_string(),
+                None => String::new(),
+            }
         };
-        let replacement = match name.as_str() {
-            "j" => Some("$myhostname"),
-            "w" => Some("$myhostname"),
-            "m" => Some("$mydomain"),
-            "z" => Some("$home"),
-            "u" => Some("$user"),
-            _ => None,
-        };
-        match replacement {
-            Some(r) => out.push_str(r),
-            None => {
-                out.push('\u{0}');
-                dropped.push(format!("${name}"));
+        match op {
+            '?' => {
+                let n = name(&mut chars);
+                dropped.push(format!("$?{}", braced(&n)));
+                conditions.push(false);
+            }
+            '|' => {
+                if let Some(last) = conditions.last_mut() {
+                    *last = !*last;
+                }
+            }
+            '.' => {
+                conditions.pop();
+            }
+            '&' => {
+                let n = name(&mut chars);
+                if keeping(&conditions) {
+                    out.push('\u{0}');
+                }
+                dropped.push(format!("$&{}", braced(&n)));
+            }
+            '$' => {
+                if keeping(&conditions) {
+                    out.push('$');
+                }
+            }
+            first => {
+                let n = if first == '{' {
+                    chars.by_ref().take_while(|&c| c != '}').collect()
+                } else {
+                    first.to_string()
+                };
+                if !keeping(&conditions) {
+                    continue;
+                }
+                let replacement = match n.as_str() {
+                    "j" | "w" => Some("$myhostname"),
+                    "m" => Some("$mydomain"),
+                    "z" => Some("$home"),
+                    "u" => Some("$user"),
+                    _ => None,
+                };
+                match replacement {
+                    Some(r) => out.push_str(r),
+                    None => {
+                        out.push('\u{0}');
+                        dropped.push(format!("${}", braced(&n)));
+                    }
+                }
             }
         }
     }
     (out, dropped)
 }
 
-/// The greeting: Postfix's must start with the host name; sendmail put
-/// "ESMTP" after the first word itself.
+/// `x` or `{name}`, as the macro is written.
+fn braced(name: &str) -> String {
+    if name.chars().count() == 1 {
+        name.to_owned()
+    } else {
+        format!("{{{name}}}")
+    }
+}
+
 fn banner(value: &str) -> (String, Vec<String>) {
     let (text, dropped) = translate_macros(value);
     // A word that only introduced a dropped macro ("ready at $b") goes too.
@@ -601,5 +656,26 @@ fn option(intent: &mut Intent, name: &str, base: &str, value: &OptionValue, orig
                 action: "Check whether the site relies on it and set the matching Postfix parameter by hand.".into(),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod macro_tests {
+    use super::translate_macros;
+
+    #[test]
+    fn conditionals_keep_their_else_part_and_leave_no_braces() {
+        let (text, dropped) = translate_macros(
+            "$j Sendmail $v/$Z; $b; (No UCE/UBE) $?{client_addr}logging access from: ${client_name}(${client_resolve})-$_$.",
+        );
+        let text = text.replace('\u{0}', "");
+        assert_eq!(text, "$myhostname Sendmail /; ; (No UCE/UBE) ");
+        assert!(
+            dropped.contains(&"$?{client_addr}".to_owned()),
+            "{dropped:?}"
+        );
+        let (text, _) = translate_macros("$?{if_name}${if_name}$|$j$. ready $&x");
+        assert_eq!(text.replace('\u{0}', ""), "$myhostname ready ");
+        assert!(!text.contains(['{', '}', '?', '|']));
     }
 }

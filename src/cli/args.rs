@@ -77,6 +77,12 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "ADDR")]
     pub address: Vec<String>,
 
+    /// With `--address`: an SMTP client to show the door's answer for,
+    /// `ADDR` or `ADDR,NAME` (repeatable; default an outside client and
+    /// loopback).
+    #[arg(long = "client", value_name = "ADDR[,NAME]", value_parser = parse_client, requires = "address")]
+    pub clients: Vec<crate::smtp::Client>,
+
     /// Print only the mail-flow diagram, in this notation.
     #[arg(long, value_enum, value_name = "NOTATION")]
     pub diagram: Option<DiagramFormat>,

@@ -11,6 +11,9 @@ use crate::engine::Machine;
 use crate::explain::render::{self, Style};
 use crate::explain::{address, Filter, Migration};
 use crate::postfix::cleanup::Pipeline;
+use crate::postfix::resolve::Resolver;
+use crate::postfix::smtpd::Smtpd;
+use crate::verify::door::{self, DoorCheck};
 use crate::verify::Verifier;
 
 fn style(format: ExplainFormat) -> Style {
@@ -223,14 +226,41 @@ fn addresses(
             config,
         )
     });
+    // The door: both sides see the same local users (--passwd, or none).
+    let resolver = postfix.as_ref().map(Resolver::new);
+    let passwd = args
+        .environment
+        .passwd
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("/dev/null"));
+    let smtpd = match (&postfix, &resolver) {
+        (Some(pf), Some(r)) => Some(Smtpd::with_passwd(pf, r, &passwd)),
+        _ => None,
+    };
+    let clients = if args.clients.is_empty() {
+        door::default_clients()
+    } else {
+        args.clients.clone()
+    };
+    let door_check = match (verifier.as_mut(), &smtpd) {
+        (Some(v), Some(smtpd)) => {
+            let default_rule = v.sendmail("user@example.net", true).decided_by;
+            Some(DoorCheck::new(&mut v.machine, smtpd, clients, default_rule))
+        }
+        _ => None,
+    };
     let mut traces = Vec::new();
     for address in &args.address {
         let mut t = address::trace(&mut machine, address, &texts, &written);
         if let (Some(verifier), Some(m)) = (verifier.as_mut(), migration) {
             t.postfix = Some(address::postfix_side(verifier, &m.index, address));
+            if let Some(d) = &door_check {
+                t.door = d.compare(verifier, address);
+            }
         }
         traces.push(t);
     }
+    drop(door_check);
     drop(verifier);
     drop(scratch);
     match args.format {

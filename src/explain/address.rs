@@ -55,6 +55,8 @@ pub struct Trace {
     /// Messages sendmail would print on the way (errors, loops).
     pub messages: Vec<String>,
     pub postfix: Option<PostfixSide>,
+    /// RCPT at the SMTP door, both sides, for each client asked about.
+    pub door: Vec<crate::verify::door::DoorComparison>,
 }
 
 fn show(machine: &Machine, tokens: &[Token]) -> String {
@@ -133,6 +135,7 @@ pub fn trace(
         decision,
         messages,
         postfix: None,
+        door: Vec::new(),
     }
 }
 

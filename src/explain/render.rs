@@ -369,6 +369,30 @@ pub fn trace(t: &Trace, style: Style) -> String {
         }
         w.end_list();
     }
+    if !t.door.is_empty() {
+        w.heading(2, "At the SMTP door");
+        for d in &t.door {
+            let agreement = match (&d.same, &d.explanation) {
+                (true, _) => "the same answer".to_owned(),
+                (false, Some(why)) => format!("a different answer, as intended: {why}"),
+                (false, None) => "a DIFFERENT answer".to_owned(),
+            };
+            w.item(0, &format!("From {}: {agreement}.", d.client));
+            for (side, v) in [("sendmail", &d.sendmail), ("Postfix", &d.postfix)] {
+                w.item(
+                    1,
+                    &format!(
+                        "{side}: {} ({} {}), decided by {}",
+                        v.answer,
+                        v.code,
+                        source(style, &v.text),
+                        source(style, &v.decided_by)
+                    ),
+                );
+            }
+        }
+        w.end_list();
+    }
     while w.out.ends_with("\n\n") {
         w.out.pop();
     }
