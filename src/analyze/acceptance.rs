@@ -133,6 +133,18 @@ pub fn analyze(
         listed.insert(value.clone());
         intent.relay.domains.push(Sourced::new(value, origin));
     }
+    // A domain under a listed `.parent` needs no entry of its own.
+    let parents: Vec<String> = intent
+        .relay
+        .domains
+        .iter()
+        .filter(|d| d.value.starts_with('.'))
+        .map(|d| d.value.clone())
+        .collect();
+    intent
+        .relay
+        .domains
+        .retain(|d| !parents.iter().any(|p| d.value.ends_with(p.as_str()) && d.value != *p));
     // Domains listed as relayed (class R) that the old door refused from
     // outside: relaying them would open more than the old server did.
     let before = intent.relay.domains.len();
@@ -192,7 +204,12 @@ pub fn analyze(
     let myhostname = super::domains::postfix_hostname(intent);
     let machine: &mut Machine = &mut facts.machine;
     let verdict = door.rcpt(machine, &outside, &format!("{UNKNOWN_USER}@{myhostname}"));
-    if verdict.answer == Answer::Accept && intent.any_local_user.is_none() {
+    // Only when the host's own name is local in the old rules.
+    let local_here = run
+        .outcomes
+        .get(&format!("user@{myhostname}"))
+        .is_some_and(|o| matches!(o.action(&myhostname), RouteAction::Local { .. }));
+    if verdict.answer == Answer::Accept && local_here && intent.any_local_user.is_none() {
         let origin = facts.whole();
         intent.findings.push(Finding {
             disposition: Disposition::Translated,

@@ -65,8 +65,13 @@ impl Builder {
     }
 
     fn add(&mut self, name: &str, value: String, origins: &[&Origin], note: Option<String>) {
-        let mut comments: Vec<String> = origins.iter().map(|o| origin_comment(o)).collect();
-        comments.dedup();
+        let mut comments: Vec<String> = Vec::new();
+        for o in origins {
+            let c = origin_comment(o);
+            if !comments.contains(&c) {
+                comments.push(c);
+            }
+        }
         comments.truncate(12);
         let value = if value.starts_with('\n') || value.is_empty() {
             value
