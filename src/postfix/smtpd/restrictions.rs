@@ -627,7 +627,8 @@ impl<'s, 'a> Session<'s, 'a> {
                         "Client host rejected: cannot find your hostname, [{}]",
                         self.addr
                     );
-                    self.reject(code, "4.7.1", text, by.to_owned())
+                    // RFC 7372's status for a client without a name.
+                    self.reject(code, "4.7.25", text, by.to_owned())
                 }
             }
             "reject_unknown_reverse_client_hostname" => {
