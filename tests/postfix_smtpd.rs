@@ -85,12 +85,62 @@ fn hand_written() -> Vec<Dir> {
     out
 }
 
-/// A directory's files, for telling identical migrations apart.
+/// The parameters that shape smtpd's answers (and the probe set).
+const SMTPD_PARAMETERS: [&str; 34] = [
+    "compatibility_level",
+    "myhostname",
+    "mydomain",
+    "mydestination",
+    "relay_domains",
+    "virtual_alias_domains",
+    "virtual_mailbox_domains",
+    "mynetworks",
+    "mynetworks_style",
+    "inet_interfaces",
+    "inet_protocols",
+    "proxy_interfaces",
+    "smtpd_client_restrictions",
+    "smtpd_helo_restrictions",
+    "smtpd_sender_restrictions",
+    "smtpd_relay_restrictions",
+    "smtpd_recipient_restrictions",
+    "smtpd_restriction_classes",
+    "smtpd_delay_reject",
+    "local_recipient_maps",
+    "alias_maps",
+    "transport_maps",
+    "virtual_alias_maps",
+    "virtual_mailbox_maps",
+    "relay_recipient_maps",
+    "canonical_maps",
+    "recipient_canonical_maps",
+    "relocated_maps",
+    "recipient_delimiter",
+    "parent_domain_matches_subdomains",
+    "swap_bangpath",
+    "allow_percent_hack",
+    "smtputf8_enable",
+    "soft_bounce",
+];
+
+/// What smtpd sees of a directory: the parameters above (expanded), the
+/// restriction classes, and the other files but main.cf (comments
+/// aside), for telling migrations that smtpd treats alike apart.
 fn fingerprint(dir: &Path) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    if let Ok(config) = Config::load(dir, HOST) {
+        for p in SMTPD_PARAMETERS {
+            config.get(p).hash(&mut h);
+        }
+        for class in config.list("smtpd_restriction_classes") {
+            config.get(&class).hash(&mut h);
+        }
+    }
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
+        .filter(|e| e.file_name() != "main.cf")
         .map(|e| {
             // Comments (the migration's notes name the source) do not count.
             let text = std::fs::read(e.path()).unwrap_or_default();
@@ -102,7 +152,6 @@ fn fingerprint(dir: &Path) -> u64 {
         })
         .collect();
     files.sort();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
     files.hash(&mut h);
     h.finish()
 }

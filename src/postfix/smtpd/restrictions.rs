@@ -880,7 +880,7 @@ impl<'s, 'a> Session<'s, 'a> {
         if address::valid_literal(t) {
             Status::Dunno
         } else {
-            let text = format!("<{helo}>: {HELO} rejected: Invalid ip address");
+            let text = format!("<{helo}>: {HELO} rejected: invalid ip address");
             let code = self.smtpd.params.bad_name_code;
             self.reject(code, "5.5.2", text, by.to_owned())
         }
