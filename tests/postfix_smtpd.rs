@@ -140,7 +140,14 @@ fn fingerprint(dir: &Path) -> u64 {
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.file_name() != "main.cf")
+        // main.cf counts through its parameters; the migration's report
+        // and notes name the source and mean nothing to smtpd.
+        .filter(|e| {
+            !matches!(
+                e.file_name().to_str(),
+                Some("main.cf" | "MIGRATION.md" | "report.json")
+            )
+        })
         .map(|e| {
             // Comments (the migration's notes name the source) do not count.
             let text = std::fs::read(e.path()).unwrap_or_default();
