@@ -40,6 +40,8 @@ mod migrate;
 mod migrate_fuzz;
 /// The Postfix model against the real trivial-rewrite.
 mod postfix_model;
+/// Postfix smtpd's door against the real smtpd through XCLIENT.
+mod postfix_smtpd;
 /// Postfix lookup tables against the real postmap -q.
 mod postfix_tables;
 /// Parse, print, parse again: the same tree.

@@ -123,7 +123,7 @@ pub fn m4_samples(scratch: &Path) -> Vec<Input> {
 
 /// Every configuration migrate must handle: the corpus, the m4 samples,
 /// the examples.
-fn all_inputs(scratch: &Path) -> Vec<Input> {
+pub fn all_inputs(scratch: &Path) -> Vec<Input> {
     let mut inputs = examples(scratch);
     if let Some(corpus) = support::corpus_dir() {
         for path in support::cf_files(&corpus) {

@@ -59,6 +59,7 @@ pub struct Resolver<'a> {
     transport_maps: TableList,
     relocated_maps: TableList,
     parent_matches: Vec<String>,
+    interfaces: Vec<(std::net::IpAddr, u8)>,
 }
 
 /// A Postfix domain list: names (and, with parent matching, their
@@ -115,25 +116,32 @@ impl DomainList {
                 return Ok(true);
             }
         }
-        // Tables: the domain, then (with parent matching) its parents.
-        let mut candidate = Some(domain.as_str());
-        let mut first = true;
-        while let Some(d) = candidate {
-            match self.tables.find(d, false).0 {
+        // Tables (Postfix `match_hostname`): the domain, then, for tables
+        // that answer partial keys, each parent: `sub.example` with parent
+        // matching, `.sub.example` without.
+        let mut entry = domain.as_str();
+        loop {
+            match self.tables.find(entry, entry.len() != domain.len()).0 {
                 Lookup::Found(_) => return Ok(true),
                 Lookup::Fail(e) => return Err(e),
                 Lookup::NotFound => {}
             }
-            if !first {
-                if let Lookup::Found(_) = self.tables.find(&format!(".{d}"), false).0 {
-                    return Ok(true);
-                }
-            }
-            first = false;
-            if !self.parents {
+            let Some(dot) = entry
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| c == '.')
+                .map(|(at, _)| at)
+            else {
+                break;
+            };
+            entry = if self.parents {
+                &entry[dot + 1..]
+            } else {
+                &entry[dot..]
+            };
+            if entry.is_empty() {
                 break;
             }
-            candidate = d.split_once('.').map(|(_, p)| p);
         }
         Ok(false)
     }
@@ -155,11 +163,58 @@ fn open(config: &Config, items: &[String], transport: bool) -> TableList {
     )
 }
 
+/// Postfix `match_hostname` for a name pattern: the name itself; with
+/// parent matching its subdomains too (a `.name` pattern then matches
+/// nothing else); without, `.name` matches the subdomains.
 fn domain_match(pattern: &str, domain: &str, parents: bool) -> bool {
-    if let Some(sub) = pattern.strip_prefix('.') {
-        return domain.ends_with(&format!(".{sub}"));
+    if domain == pattern {
+        return true;
     }
-    domain == pattern || parents && domain.ends_with(&format!(".{pattern}"))
+    if parents {
+        domain.len() > pattern.len() + 1 && domain.ends_with(&format!(".{pattern}"))
+    } else if pattern.starts_with('.') {
+        domain.len() > pattern.len() && domain.ends_with(pattern)
+    } else {
+        false
+    }
+}
+
+/// The addresses of the interfaces Postfix receives mail on, with their
+/// prefix lengths: `inet_interfaces` (`all` and `loopback-only` are the
+/// loopback interface, 127.0.0.1/8 and ::1/128, as in the oracle's
+/// sandbox, which has no other) and `proxy_interfaces`, for the protocols
+/// of `inet_protocols`.
+pub fn interface_addresses(config: &Config) -> Vec<(std::net::IpAddr, u8)> {
+    use std::net::IpAddr;
+    let protocols = config.get("inet_protocols").to_ascii_lowercase();
+    let any = protocols.trim().is_empty() || protocols.contains("all");
+    let v4 = any || protocols.contains("ipv4");
+    let v6 = any || protocols.contains("ipv6");
+    let mut out: Vec<(IpAddr, u8)> = Vec::new();
+    for parameter in ["inet_interfaces", "proxy_interfaces"] {
+        let items = split_list(&config.get(parameter).to_ascii_lowercase());
+        let everything = items.iter().any(|i| i == "all" || i == "loopback-only");
+        if everything || (parameter == "inet_interfaces" && items.is_empty()) {
+            out.push((IpAddr::from([127, 0, 0, 1]), 8));
+            out.push((IpAddr::from(std::net::Ipv6Addr::LOCALHOST), 128));
+        }
+        for item in &items {
+            let bare = item.trim_start_matches('[').trim_end_matches(']');
+            let bare = bare.strip_prefix("ipv6:").unwrap_or(bare);
+            match bare.parse::<IpAddr>() {
+                Ok(a @ IpAddr::V4(v)) => {
+                    let len = if v.octets() == [127, 0, 0, 1] { 8 } else { 32 };
+                    out.push((a, len));
+                }
+                Ok(a @ IpAddr::V6(_)) => out.push((a, 128)),
+                Err(_) => {}
+            }
+        }
+    }
+    out.retain(|(a, _)| if a.is_ipv4() { v4 } else { v6 });
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// `type:name` (but not an IPv6 address or a `[...]` literal).
@@ -202,14 +257,21 @@ impl<'a> Resolver<'a> {
             transport_maps: open(config, &config.list("transport_maps"), true),
             relocated_maps: open(config, &config.list("relocated_maps"), false),
             parent_matches: parent_matches.clone(),
+            interfaces: interface_addresses(config),
         }
     }
 
     /// Is the domain this host's (mydestination or a literal of ours)?
     pub fn is_local_domain(&self, domain: &str) -> bool {
         let d = domain.to_ascii_lowercase();
-        if d.starts_with('[') {
-            return matches!(d.as_str(), "[127.0.0.1]" | "[ipv6:::1]");
+        if let Some(inner) = d.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+            let bare = inner.strip_prefix("ipv6:").unwrap_or(inner);
+            return match bare.parse::<std::net::IpAddr>() {
+                Ok(a) if a.is_ipv6() == inner.starts_with("ipv6:") => {
+                    self.interfaces.iter().any(|(i, _)| *i == a)
+                }
+                _ => false,
+            };
         }
         self.destinations.matches(&d).unwrap_or(false)
     }

@@ -8,6 +8,7 @@
 //! single addresses.
 
 use super::super::config::{split_list, Config};
+use super::super::resolve::interface_addresses;
 use super::super::tables::cidr::{Address, Network};
 use super::super::tables::{config_dir_resolver, LoadOptions, Lookup, TableList};
 
@@ -30,43 +31,10 @@ pub struct NetList {
 
 /// The interfaces smtpd has, as (address, prefix length) pairs.
 fn interfaces(config: &Config) -> Vec<(String, u8)> {
-    let protocols = config.get("inet_protocols").to_ascii_lowercase();
-    let protocols = if protocols.trim().is_empty() {
-        "all".to_owned()
-    } else {
-        protocols
-    };
-    let v4 = protocols.contains("all") || protocols.contains("ipv4");
-    let v6 = protocols.contains("all") || protocols.contains("ipv6");
-    let value = config.get("inet_interfaces").to_ascii_lowercase();
-    let items = split_list(&value);
-    let mut out: Vec<(String, u8)> = Vec::new();
-    let all = items.is_empty() || items.iter().any(|i| i == "all");
-    let loopback = items.iter().any(|i| i == "loopback-only");
-    if all || loopback {
-        out.push(("127.0.0.1".into(), 8));
-        out.push(("::1".into(), 128));
-    }
-    for item in &items {
-        let bare = item.trim_start_matches('[').trim_end_matches(']');
-        let bare = bare.strip_prefix("ipv6:").unwrap_or(bare);
-        match bare.parse::<std::net::IpAddr>() {
-            Ok(std::net::IpAddr::V4(a)) => {
-                let len = if a.octets()[0] == 127 && a.octets() == [127, 0, 0, 1] {
-                    8
-                } else {
-                    32
-                };
-                out.push((a.to_string(), len));
-            }
-            Ok(std::net::IpAddr::V6(a)) => out.push((a.to_string(), 128)),
-            Err(_) => {}
-        }
-    }
-    out.retain(|(a, _)| if a.contains(':') { v6 } else { v4 });
-    out.sort();
-    out.dedup();
-    out
+    interface_addresses(config)
+        .into_iter()
+        .map(|(a, len)| (a.to_string(), len))
+        .collect()
 }
 
 /// The `mynetworks` default for a style (`host`, `subnet`, `class`).

@@ -627,7 +627,8 @@ impl<'s, 'a> Session<'s, 'a> {
                         "Client host rejected: cannot find your hostname, [{}]",
                         self.addr
                     );
-                    self.reject(code, "4.7.1", text, by.to_owned())
+                    // RFC 7372's status for a client without a name.
+                    self.reject(code, "4.7.25", text, by.to_owned())
                 }
             }
             "reject_unknown_reverse_client_hostname" => {
@@ -879,7 +880,7 @@ impl<'s, 'a> Session<'s, 'a> {
         if address::valid_literal(t) {
             Status::Dunno
         } else {
-            let text = format!("<{helo}>: {HELO} rejected: Invalid ip address");
+            let text = format!("<{helo}>: {HELO} rejected: invalid ip address");
             let code = self.smtpd.params.bad_name_code;
             self.reject(code, "5.5.2", text, by.to_owned())
         }
