@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 
 use cf2postfix::smtp::Answer;
 
-use crate::migrate::{examples, m4_samples, Input};
+use crate::migrate::{all_inputs, Input};
 use crate::support::{self, TempDir};
 
 /// The agreement this test holds the migrations to: it may only go up.
@@ -46,27 +46,20 @@ fn answer(code: u16) -> Answer {
     Answer::of_code(code)
 }
 
-/// Every input: the examples, the corpus (with the maps of a real-world
-/// configuration's etc-mail), the m4 samples.
+/// Every input migrate handles (the examples, the corpus, the m4 samples),
+/// a real-world configuration with the maps of the `etc-mail` beside it.
 fn inputs(scratch: &Path) -> Vec<Input> {
-    let mut inputs = examples(scratch);
-    if let Some(corpus) = support::corpus_dir() {
-        for path in support::cf_files(&corpus) {
-            let name = path
-                .strip_prefix(&corpus)
-                .map(|p| format!("corpus/{}", p.display()))
-                .unwrap_or_else(|_| path.display().to_string());
-            let etc = path.parent().map(|p| p.join("etc-mail"));
-            inputs.push(Input {
-                name,
-                bytes: std::fs::read(&path).expect("corpus file"),
-                etc_mail: etc.filter(|e| e.is_dir()),
-            });
-        }
-    } else {
-        support::skip("CF2POSTFIX_CORPUS is not set: the corpus's door is not compared");
+    let corpus = support::corpus_dir();
+    let mut inputs = all_inputs(scratch);
+    for input in &mut inputs {
+        let Some(rel) = input.name.strip_prefix("corpus/") else {
+            continue;
+        };
+        let etc = corpus
+            .as_ref()
+            .and_then(|c| c.join(rel).parent().map(|p| p.join("etc-mail")));
+        input.etc_mail = etc.filter(|e| e.is_dir());
     }
-    inputs.extend(m4_samples(scratch));
     inputs
 }
 
@@ -270,6 +263,12 @@ fn intended(
     old: &Reply,
     new: &Reply,
 ) -> Option<&'static str> {
+    if cf2postfix::verify::odd_form(rcpt) {
+        return Some("an address form old rules parse their own way");
+    }
+    if rcpt.to_ascii_lowercase().ends_with(".redirect") {
+        return Some("the REDIRECT pseudo-domain, which only aliases produce");
+    }
     if rcpt == "postmaster" && answer(new.code) == Answer::Accept {
         return Some("Postfix accepts a bare <postmaster> itself (RFC 5321)");
     }
@@ -314,6 +313,16 @@ fn migrated_door_answers_as_the_old_one() {
                 continue;
             }
         };
+        // A configuration whose maps or files are missing here makes the
+        // old server defer every recipient: nothing to compare.
+        if old.values().all(|r| r.code == 451) {
+            daemon_refused.push(format!(
+                "{}: the old server defers every recipient here ({}): a map or file it needs is missing",
+                input.name,
+                old.values().next().map(|r| r.text.as_str()).unwrap_or("")
+            ));
+            continue;
+        }
         let mut by_client: BTreeMap<(String, Option<String>), Vec<&str>> = BTreeMap::new();
         for p in &pairs {
             by_client
@@ -353,7 +362,7 @@ fn migrated_door_answers_as_the_old_one() {
         differences.len()
     );
     for d in &daemon_refused {
-        println!("  not compared (the 8.17 daemon refused the file): {d}");
+        println!("  not compared: {d}");
     }
     for d in differences.iter().take(400) {
         println!("  DIFFERENT {d}");

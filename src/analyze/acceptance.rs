@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use crate::engine::door::Door;
 use crate::engine::Machine;
 use crate::intent::{
-    Disposition, DoorClass, DoorRow, Finding, Intent, OldReply, Origin, Risk, RiskKind,
+    Disposition, DoorClass, DoorRow, Finding, Intent, MailerKind, OldReply, Origin, Risk, RiskKind,
     RouteAction, Sourced,
 };
 use crate::smtp::{Answer, Client, Verdict};
@@ -141,10 +141,11 @@ pub fn analyze(
         .filter(|d| d.value.starts_with('.'))
         .map(|d| d.value.clone())
         .collect();
-    intent
-        .relay
-        .domains
-        .retain(|d| !parents.iter().any(|p| d.value.ends_with(p.as_str()) && d.value != *p));
+    intent.relay.domains.retain(|d| {
+        !parents
+            .iter()
+            .any(|p| d.value.ends_with(p.as_str()) && d.value != *p)
+    });
     // Domains listed as relayed (class R) that the old door refused from
     // outside: relaying them would open more than the old server did.
     let before = intent.relay.domains.len();
@@ -162,6 +163,26 @@ pub fn analyze(
         });
     }
 
+    // Loopback: did the old door let it relay?
+    if !open {
+        let machine: &mut Machine = &mut facts.machine;
+        let session = door.open(machine, &Client::named("127.0.0.1", "localhost"), "");
+        let verdict = door.rcpt(machine, &session, &format!("user@{}", probes::OUTSIDE[0]));
+        if verdict.answer != Answer::Accept {
+            let origin = facts.whole();
+            intent.findings.push(Finding {
+                disposition: Disposition::Translated,
+                origin: origin.clone(),
+                subject: "relaying from loopback".into(),
+                reason: format!(
+                    "the old server did not let loopback clients relay to outside domains ({}); loopback is not a trusted network",
+                    verdict_words(&verdict)
+                ),
+                action: "Add 127.0.0.0/8 to mynetworks if local programs submit outgoing mail over SMTP.".into(),
+            });
+            intent.relay.loopback_refused = Some(origin);
+        }
+    }
     // Client names the old door let relay.
     let mut trusted_names = BTreeSet::new();
     if !open {
@@ -208,7 +229,13 @@ pub fn analyze(
     let local_here = run
         .outcomes
         .get(&format!("user@{myhostname}"))
-        .is_some_and(|o| matches!(o.action(&myhostname), RouteAction::Local { .. }));
+        .is_some_and(|o| {
+            o.action(&myhostname).is_local_delivery()
+                || matches!(
+                    o.kind,
+                    Some(MailerKind::Lmtp | MailerKind::Procmail | MailerKind::Cyrus)
+                )
+        });
     if verdict.answer == Answer::Accept && local_here && intent.any_local_user.is_none() {
         let origin = facts.whole();
         intent.findings.push(Finding {

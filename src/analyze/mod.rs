@@ -133,7 +133,9 @@ fn apply_probes(
         let Some(o) = run.outcomes.get(&format!("user@{d}")) else {
             continue;
         };
-        let local = matches!(o.action(d), RouteAction::Local { .. }) && relevant(o);
+        // Every name the old rules deliver locally belongs in
+        // mydestination, whatever feature or rule made it local.
+        let local = o.action(d).is_local_delivery();
         let known = intent.local_domains.iter().any(|x| &x.value == d);
         if local
             && !known

@@ -193,15 +193,24 @@ pub fn build(intent: &Intent, tables: &Tables) -> Vec<Section> {
     }
 
     b.section("Relaying");
-    let mut nets = vec!["127.0.0.0/8".to_owned(), "[::1]/128".to_owned()];
-    let mut net_origins: Vec<&Origin> = Vec::new();
+    let mut nets = if intent.relay.loopback_refused.is_some() {
+        Vec::new()
+    } else {
+        vec!["127.0.0.0/8".to_owned(), "[::1]/128".to_owned()]
+    };
+    let mut net_origins: Vec<&Origin> = intent.relay.loopback_refused.iter().collect();
     for n in &intent.relay.networks {
         if !nets.contains(&n.value) {
             nets.push(n.value.clone());
             net_origins.push(&n.origin);
         }
     }
-    let note = if net_origins.is_empty() {
+    let note = if intent.relay.loopback_refused.is_some() && nets.is_empty() {
+        Some(
+            "cf2postfix: no trusted network: the old server let no client relay, loopback included"
+                .to_owned(),
+        )
+    } else if net_origins.is_empty() {
         Some("cf2postfix: loopback only; the configuration names no other relay clients".to_owned())
     } else {
         None

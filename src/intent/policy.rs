@@ -17,6 +17,9 @@ pub struct RelayPolicy {
     pub open: Option<Origin>,
     /// Authenticated clients may relay (SMTP AUTH).
     pub authenticated: bool,
+    /// The old server did not let loopback clients relay to outside
+    /// domains, so loopback is not among the trusted networks.
+    pub loopback_refused: Option<Origin>,
 }
 
 /// The SMTP stage an access rule applies at.

@@ -138,6 +138,18 @@ pub enum RouteAction {
     Discard,
 }
 
+impl RouteAction {
+    /// Delivery on this host: the local mailer, or a mailer whose Postfix
+    /// service is `local` (procmail and other local delivery agents).
+    pub fn is_local_delivery(&self) -> bool {
+        match self {
+            RouteAction::Local { .. } => true,
+            RouteAction::Deliver { service, .. } => service == "local",
+            _ => false,
+        }
+    }
+}
+
 /// One routing decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Route {
