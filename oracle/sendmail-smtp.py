@@ -75,7 +75,7 @@ while not listening():
         if daemon.poll() is None:
             daemon.kill()
         said = daemon.stdout.read().decode("latin-1").strip().replace("\n", " | ")
-        every("error", 0, "daemon did not start: " + said[-500:])
+        every("error", 0, "daemon did not start (exit %s): %s" % (daemon.poll(), said[-500:]))
         sys.exit(0)
     time.sleep(0.05)
 
