@@ -29,15 +29,12 @@ options = [
 ]
 
 
-def emit(client, rcpt, stage, code, text):
-    sys.stdout.write(json.dumps({"client": client, "rcpt": rcpt, "stage": stage,
-                                 "code": code, "text": text}) + "\n")
-
-
-def every(stage, code, text):
-    for c in spec.get("clients", []):
-        for r in spec.get("rcpts", []):
-            emit(c["addr"], r, stage, code, text)
+def emit(client, rcpt, stage, code, text, source="daemon", why=None):
+    line = {"client": client, "rcpt": rcpt, "stage": stage, "code": code,
+            "text": text, "source": source}
+    if why is not None:
+        line["why"] = why
+    sys.stdout.write(json.dumps(line) + "\n")
 
 
 for c in spec.get("clients", []):
@@ -47,15 +44,39 @@ for c in spec.get("clients", []):
     subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"],
                    stderr=subprocess.DEVNULL, check=False)
 
-# The alias database, as newaliases builds it.
-subprocess.run([sendmail, "-bi", "-C", cf] + options, stdin=subprocess.DEVNULL,
-               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+def start(extra):
+    """The daemon started with options `extra`, or (None, what it said)."""
+    # The alias database, as newaliases builds it.
+    subprocess.run([sendmail, "-bi", "-C", cf] + options + extra,
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    daemon = subprocess.Popen(
+        [sendmail, "-bD", "-C", cf] + options + extra +
+        ["-O", "DaemonPortOptions=Addr=127.0.0.1,Port=%d,Name=MTA" % port,
+         "-O", "PidFile=" + os.path.join(work, "sendmail.pid")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    deadline = time.time() + 15
+    while not listening():
+        if daemon.poll() is not None or time.time() > deadline:
+            if daemon.poll() is None:
+                daemon.kill()
+                daemon.wait()
+            said = daemon.stdout.read().decode("latin-1").strip()
+            return None, "exit %s: %s" % (daemon.poll(), said.replace("\n", " | "))
+        time.sleep(0.05)
+    return daemon, None
 
-daemon = subprocess.Popen(
-    [sendmail, "-bD", "-C", cf] + options +
-    ["-O", "DaemonPortOptions=Addr=127.0.0.1,Port=%d,Name=MTA" % port,
-     "-O", "PidFile=" + os.path.join(work, "sendmail.pid")],
-    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+# Refusals a command-line option set to a neutral value avoids (options
+# given with -O are not overridden by the cf).
+NEUTRAL = [
+    ("Mail submission program cannot be used as daemon", "UseMSP=false"),
+    ("option u: unknown user", "DefaultUser=mailnull"),
+    ("option DefaultUser: unknown user", "DefaultUser=mailnull"),
+    ("option TrustedUser: unknown user", "TrustedUser=root"),
+    ("option RunAsUser: unknown user", "RunAsUser=root"),
+]
 
 
 def listening():
@@ -69,15 +90,390 @@ def listening():
         probe.close()
 
 
-deadline = time.time() + 15
-while not listening():
-    if daemon.poll() is not None or time.time() > deadline:
-        if daemon.poll() is None:
-            daemon.kill()
-        said = daemon.stdout.read().decode("latin-1").strip().replace("\n", " | ")
-        every("error", 0, "daemon did not start (exit %s): %s" % (daemon.poll(), said[-500:]))
-        sys.exit(0)
-    time.sleep(0.05)
+# ---------------------------------------------------------------------------
+# The -bt fallback: the door computed with the real sendmail in address test
+# mode, for a cf the 8.17 daemon refuses to run.
+
+def cf_facts(text):
+    """(config level, {mailer name lower: flags}, ruleset names)."""
+    level = 0
+    mailers = {}
+    rulesets = set()
+    for line in text.split("\n"):
+        if line.startswith("V"):
+            digits = ""
+            for ch in line[1:]:
+                if not ch.isdigit():
+                    break
+                digits += ch
+            level = int(digits) if digits else level
+        elif line.startswith("M"):
+            name = line[1:].split(",")[0].strip()
+            flags = ""
+            for field in line.split(","):
+                field = field.strip()
+                if field[:2] in ("F=", "f="):
+                    flags = field[2:].split()[0] if field[2:].split() else ""
+            mailers[name.lower()] = flags
+        elif line.startswith("S"):
+            for name in line[1:].split("="):
+                if name.strip():
+                    rulesets.add(name.strip())
+    if level < 6 and "local" in mailers:
+        # main.c's heuristic for old files: the local mailer is aliasable,
+        # has passwd entries, tries ruleset 5, checks the user database.
+        mailers["local"] += "Aw5@"
+    return level, mailers, rulesets
+
+
+def smtp_code(text):
+    """The reply code of an error text, as buildaddr reads it."""
+    t = text.strip().strip('"')
+    if len(t) >= 4 and t[:3].isdigit() and t[0] in "2345" and t[3] == " ":
+        return int(t[:3]), t
+    if len(t) == 3 and t.isdigit():
+        return 553, t
+    return 553, "5.3.0 " + t
+
+
+def tokens_after(line, key):
+    return line.split(key, 1)[1].strip() if key in line else None
+
+
+def triple(result):
+    """A `$# m $@ h $: u` line as (mailer, host, user) or None."""
+    if not result.startswith("$#"):
+        return None
+    rest = result[2:].strip()
+    mailer, _, rest = rest.partition(" ")
+    host = None
+    user = ""
+    if rest.startswith("$@"):
+        host_part, _, user_part = rest[2:].partition("$:")
+        host = host_part.strip()
+        user = user_part.strip()
+    elif rest.startswith("$:"):
+        user = rest[2:].strip()
+    return mailer, host, user
+
+
+def untoken(text):
+    """Tokens as -bt prints them (spaced) back to a string."""
+    return "".join(text.split(" "))
+
+
+class Bt:
+    """One sendmail -bt session fed a whole script; segments between marks."""
+
+    def __init__(self, argv):
+        self.argv = argv
+        # Mark 0 closes what sendmail says before the first command.
+        self.lines = ["/door-mark-0"]
+        self.marks = 0
+
+    def add(self, line):
+        self.lines.append(line)
+
+    def ask(self, line):
+        """Adds a command whose output is wanted; returns its index."""
+        self.lines.append(line)
+        self.marks += 1
+        self.lines.append("/door-mark-%d" % self.marks)
+        return self.marks
+
+    def run(self):
+        text = "\n".join(self.lines) + "\n"
+        out = subprocess.run(self.argv, input=text.encode("latin-1", "replace"),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             check=False).stdout.decode("latin-1")
+        self.out = {}
+        current = []
+        for line in out.split("\n"):
+            stripped = line.lstrip("> ")
+            if stripped.startswith('Unknown "/" command /door-mark-'):
+                n = int(stripped.rsplit("-", 1)[1])
+                self.out[n] = current
+                current = []
+            else:
+                current.append(stripped)
+
+    def get(self, n):
+        return self.out.get(n, [])
+
+
+def result(lines):
+    """The last ruleset result of a segment."""
+    last = None
+    for line in lines:
+        if " returns: " in line:
+            last = line.split(" returns: ", 1)[1].strip()
+    return last
+
+
+def parse_result(lines):
+    """A /parse segment: ("error", code, text) or ("ok", mailer, host, user,
+    not_remote_marker)."""
+    # -bt prints parseaddr's errors without their reply codes; the codes
+    # the SMTP server would give them.
+    for line in lines:
+        if (not line or line.startswith(("Cracked address", "Parsing ", "mailer ", "== "))
+                or " input: " in line or " returns: " in line):
+            continue
+        if "8-bit character" in line:
+            return ("error", 501, line)
+        if "Infinite loop" in line or "buildaddr" in line or "Expansion too long" in line:
+            return ("error", 554, line)
+        return ("error", 553, line)
+    final = None
+    parse_returns = None
+    for line in lines:
+        if line.startswith("mailer "):
+            final = line
+        if line.startswith("parse ") and " returns: " in line:
+            parse_returns = line.split(" returns: ", 1)[1].strip()
+    if final is None:
+        return ("error", 501, "no parse: " + " | ".join(lines)[-200:])
+    body = final[len("mailer "):]
+    mailer, _, rest = body.partition(", ")
+    host = None
+    user = ""
+    if rest.startswith("host "):
+        host, _, rest = rest[5:].partition(", ")
+    if rest.startswith("user "):
+        user = rest[5:]
+    if mailer == "*error*":
+        code, text = smtp_code(user)
+        return ("error", code, text)
+    marked = False
+    if parse_returns:
+        t = triple(parse_returns)
+        if t and t[2].startswith("@"):
+            marked = True
+    return ("ok", mailer, host, user, marked)
+
+
+def rscheck(lines):
+    """A check ruleset's result: None (go on), "discard", or (code, text)."""
+    r = result(lines)
+    if r is None:
+        return None
+    t = triple(r)
+    if t is None:
+        return None
+    mailer, host, user = t
+    if mailer.lower() == "discard":
+        return "discard"
+    if mailer.lower() != "error":
+        return None
+    if host is not None and untoken(host) == "quarantine":
+        return None
+    return smtp_code(user)
+
+
+def bt_fallback(why):
+    text = open(cf, "rb").read().decode("latin-1")
+    level, mailers, rulesets = cf_facts(text)
+    has = lambda name: name in rulesets
+    bt_cf = cf
+    if has("check_relay"):
+        # -bt cannot type $|: a private copy of the cf with a ruleset that
+        # calls check_relay on two macros joined by it.
+        bt_cf = os.path.join(work, "door-bt.cf")
+        with open(bt_cf, "w", encoding="latin-1") as f:
+            f.write(text)
+            f.write("\nSdoor_relay\nR$*\t\t$@ $>check_relay $&{door_p1} $| $&{door_p2}\n")
+    bt = Bt([sendmail, "-bt", "-C", bt_cf] + options)
+    aliases = set()
+    try:
+        for line in open("/etc/mail/aliases", encoding="latin-1"):
+            if line[:1] in ("", "#", " ", "\t", "\n") or ":" not in line:
+                continue
+            key = line.split(":", 1)[0].strip().strip('"').lower()
+            if key:
+                aliases.add(key)
+    except OSError:
+        pass
+    users = set()
+    for line in open("/etc/passwd", encoding="latin-1"):
+        name = line.split(":", 1)[0]
+        if name:
+            users.add(name)
+    sender = "<%s>" % spec.get("sender", "")
+    rcpts = list(spec.get("rcpts", []))
+
+    def bracketed(r):
+        r = r.strip()
+        return r if r.startswith("<") and r.endswith(">") else "<%s>" % r
+
+    # Pass 1: the parses (the same for every client) and ruleset 5.
+    bt.add(".D{addr_type}e s")
+    bt.add("/tryflags ES")
+    sender_parse = bt.ask("/parse " + sender)
+    bt.add(".D{addr_type}e r")
+    bt.add("/tryflags ER")
+    parses = {r: bt.ask("/parse " + bracketed(r)) for r in rcpts}
+    bt.run()
+    sp = parse_result(bt.get(sender_parse))
+    parsed = {r: parse_result(bt.get(n)) for r, n in parses.items()}
+
+    # Ruleset 5 for the local users, then pass 2: per client, the checks.
+    bt = Bt([sendmail, "-bt", "-C", bt_cf] + options)
+    local5 = {}
+    for r, p in parsed.items():
+        if p[0] != "ok":
+            continue
+        mailer, host, user, marked = p[1:]
+        flags = mailers.get(mailer.lower(), "")
+        if "5" in flags and level >= 2 and not marked and "5" in rulesets:
+            bt.add(".Dh" + (host or ""))
+            bt.add(".Du" + user)
+            bt.add(".D{addr_type}e r")
+            local5[r] = bt.ask("5 " + user)
+    checks = {}
+    for c in spec.get("clients", []):
+        addr = c["addr"]
+        name = c.get("name") or "[%s]" % addr
+        helo = c.get("helo") or c.get("name") or "client.example"
+        for macro, value in [
+                ("{client_addr}", addr), ("{client_name}", name),
+                ("{client_ptr}", c.get("name") or name),
+                ("{client_resolve}", "OK" if c.get("name") else "FAIL"),
+                ("{client_port}", "49152"), ("{client_flags}", ""),
+                ("{daemon_name}", "MTA"), ("{daemon_flags}", ""),
+                ("{daemon_family}", "inet"), ("{daemon_port}", "25"),
+                ("_", "%s [%s]" % (c["name"], addr) if c.get("name") else "[%s]" % addr),
+                ("s", helo), ("r", "ESMTP")]:
+            bt.add(".D%s%s" % (macro, value))
+        entry = {}
+        if has("check_relay"):
+            bt.add(".D{door_p1}" + name)
+            bt.add(".D{door_p2}" + addr)
+            entry["relay"] = bt.ask("door_relay x")
+        if sp[0] == "ok":
+            bt.add(".D{mail_mailer}" + sp[1])
+            bt.add(".D{mail_host}" + (sp[2] or "localhost"))
+            bt.add(".D{mail_addr}" + sp[3])
+            if has("check_mail"):
+                bt.add(".D{addr_type}e s")
+                entry["mail"] = bt.ask("check_mail " + sender)
+        entry["rcpt"] = {}
+        if has("check_rcpt"):
+            for r in rcpts:
+                p = parsed[r]
+                if p[0] != "ok":
+                    continue
+                bt.add(".D{rcpt_mailer}" + p[1])
+                bt.add(".D{rcpt_host}" + (p[2] or "localhost"))
+                bt.add(".D{rcpt_addr}" + p[3])
+                bt.add(".D{addr_type}e r")
+                entry["rcpt"][r] = bt.ask("check_rcpt " + bracketed(r))
+        checks[addr] = entry
+    bt.run()
+
+    def local_check(p, discard, r):
+        """recipient(): the special mailers, aliases, ruleset 5, passwd."""
+        ok = (250, "2.1.5 %s... Recipient ok" % bracketed(r))
+        if discard:
+            return ok
+        mailer, host, user, not_remote = p[1:]
+        m = mailer.lower()
+        if m == "*include*":
+            return (550, "5.7.1 Cannot mail directly to :include:s")
+        if m == "*file*":
+            return (550, "5.7.1 Cannot mail directly to files")
+        if m == "prog":
+            return (550, "5.7.1 Cannot mail directly to programs")
+        tried5 = False
+        for _ in range(4):
+            if m not in mailers:
+                return ok
+            flags = mailers[m]
+            if "@" in flags and user.startswith("@"):
+                user = user[1:]
+                not_remote = True
+            quoted = "\\" in user
+            bare = user.replace('"', "").replace("\\", "")
+            if "A" in flags and not quoted and bare.lower() in aliases:
+                return ok
+            if "5" in flags and level >= 2 and not not_remote and r in local5 and not tried5:
+                tried5 = True
+                t = triple(result(bt.get(local5[r])) or "")
+                if t is not None:
+                    if t[0].lower() == "error":
+                        return smtp_code(t[2])
+                    nm, nh, nu = t[0].lower(), t[1], untoken(t[2])
+                    if nh is not None:
+                        nh = untoken(nh)
+                    if "u" not in mailers.get(nm, "u"):
+                        nu = nu.lower()
+                    if (nm, nh, nu) != (m, host, user):
+                        m, host, user = nm, nh, nu
+                        continue
+            if "w" not in flags:
+                return ok
+            if bare in users or bare.lower() in users:
+                return ok
+            return (550, "5.1.1 %s... User unknown" % bracketed(r))
+        return ok
+
+    def say(addr, r, stage, code, text):
+        emit(addr, r, stage, code, text, source="bt", why=why[-300:])
+
+    for c in spec.get("clients", []):
+        addr = c["addr"]
+        entry = checks[addr]
+        discard = False
+        if "relay" in entry:
+            v = rscheck(bt.get(entry["relay"]))
+            if v == "discard":
+                discard = True
+            elif v is not None:
+                for r in rcpts:
+                    say(addr, r, "connect", v[0], v[1])
+                continue
+        if sp[0] != "ok":
+            for r in rcpts:
+                say(addr, r, "mail", sp[1], sp[2])
+            continue
+        if "mail" in entry:
+            v = rscheck(bt.get(entry["mail"]))
+            if v == "discard":
+                discard = True
+            elif v is not None:
+                for r in rcpts:
+                    say(addr, r, "mail", v[0], v[1])
+                continue
+        for r in rcpts:
+            p = parsed[r]
+            if p[0] != "ok":
+                say(addr, r, "rcpt", p[1], p[2])
+                continue
+            d = discard
+            if r in entry["rcpt"]:
+                v = rscheck(bt.get(entry["rcpt"][r]))
+                if v == "discard":
+                    d = True
+                elif v is not None:
+                    say(addr, r, "rcpt", v[0], v[1])
+                    continue
+            code, text = local_check(p, d, r)
+            say(addr, r, "rcpt", code, text)
+
+
+
+
+extra = []
+daemon, why = start(extra)
+while daemon is None:
+    more = [o for (said, o) in NEUTRAL if said in why and o not in extra]
+    if not more:
+        break
+    for o in more:
+        extra += ["-O", o]
+    daemon, why = start(extra)
+if daemon is None:
+    bt_fallback(why)
+    sys.exit(0)
 
 
 class Closed(Exception):
