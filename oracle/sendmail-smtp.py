@@ -4,6 +4,7 @@ up). Arguments: SENDMAIL CF WORKDIR SERVICE_SWITCH; the spec is
 WORKDIR/spec.json; one JSON line per (client, recipient) on stdout."""
 
 import json
+import re
 import os
 import socket
 import subprocess
@@ -210,7 +211,7 @@ def result(lines):
     return last
 
 
-def parse_result(lines):
+def parse_result(lines, address=""):
     """A /parse segment: ("error", code, text) or ("ok", mailer, host, user,
     not_remote_marker)."""
     # -bt prints parseaddr's errors without their reply codes; the codes
@@ -221,9 +222,11 @@ def parse_result(lines):
             continue
         if "8-bit character" in line:
             return ("error", 501, line)
-        if "Infinite loop" in line or "buildaddr" in line or "Expansion too long" in line:
-            return ("error", 554, line)
-        return ("error", 553, line)
+        # usrerr's 550/553 messages name the address; syserr's (554 with
+        # errno clear) and 554 usrerrs do not.
+        if address and line.startswith(address + "... "):
+            return ("error", 553, line)
+        return ("error", 554, line)
     final = None
     parse_returns = None
     for line in lines:
@@ -274,13 +277,15 @@ def bt_fallback(why):
     text = open(cf, "rb").read().decode("latin-1")
     level, mailers, rulesets = cf_facts(text)
     has = lambda name: name in rulesets
-    bt_cf = cf
-    if has("check_relay"):
-        # -bt cannot type $|: a private copy of the cf with a ruleset that
-        # calls check_relay on two macros joined by it.
-        bt_cf = os.path.join(work, "door-bt.cf")
-        with open(bt_cf, "w", encoding="latin-1") as f:
-            f.write(text)
+    # A private copy of the cf: SunOS's P=[TCP] read as the [IPC] it meant
+    # there (8.17 drops such a mailer; the emulator keeps it, following
+    # the Sun dialect), and since -bt cannot type $|, a ruleset that calls
+    # check_relay on two macros joined by it.
+    bt_cf = os.path.join(work, "door-bt.cf")
+    with open(bt_cf, "w", encoding="latin-1") as f:
+        f.write("\n".join(re.sub(r"^(M[^,]*,.*P=)\[TCP\]", r"\1[IPC]", line)
+                          for line in text.split("\n")))
+        if has("check_relay"):
             f.write("\nSdoor_relay\nR$*\t\t$@ $>check_relay $&{door_p1} $| $&{door_p2}\n")
     bt = Bt([sendmail, "-bt", "-C", bt_cf] + options)
     aliases = set()
@@ -313,8 +318,8 @@ def bt_fallback(why):
     bt.add("/tryflags ER")
     parses = {r: bt.ask("/parse " + bracketed(r)) for r in rcpts}
     bt.run()
-    sp = parse_result(bt.get(sender_parse))
-    parsed = {r: parse_result(bt.get(n)) for r, n in parses.items()}
+    sp = parse_result(bt.get(sender_parse), sender)
+    parsed = {r: parse_result(bt.get(n), bracketed(r)) for r, n in parses.items()}
 
     # Ruleset 5 for the local users, then pass 2: per client, the checks.
     bt = Bt([sendmail, "-bt", "-C", bt_cf] + options)
