@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sendmail, cf, work, switch = sys.argv[1:5]
@@ -22,6 +23,9 @@ options = [
     "-O", "Timeout.ident=0",
     "-O", "QueueDirectory=" + os.path.join(work, "queue"),
     "-O", "AliasFile=/etc/mail/aliases",
+    # No milter runs in the sandbox (the door model has none either): a
+    # cf's filters, which would fail or tempfail every MAIL, are not used.
+    "-O", "InputMailFilters=",
     # The machine's load and disk must not decide.
     "-O", "RefuseLA=10000",
     "-O", "QueueLA=10000",
@@ -199,7 +203,7 @@ class Bt:
                 current.append(stripped)
 
     def get(self, n):
-        return self.out.get(n, [])
+        return getattr(self, "out", {}).get(n, [])
 
 
 def result(lines):
@@ -287,7 +291,6 @@ def bt_fallback(why):
                           for line in text.split("\n")))
         if has("check_relay"):
             f.write("\nSdoor_relay\nR$*\t\t$@ $>check_relay $&{door_p1} $| $&{door_p2}\n")
-    bt = Bt([sendmail, "-bt", "-C", bt_cf] + options)
     aliases = set()
     try:
         for line in open("/etc/mail/aliases", encoding="latin-1"):
@@ -303,6 +306,87 @@ def bt_fallback(why):
         name = line.split(":", 1)[0]
         if name:
             users.add(name)
+    def local_users(parsed, argv):
+        """recipient() for each parsed recipient: the special mailers,
+        aliases, ruleset 5 (as many rounds as it hands the address on,
+        each round one -bt session), the passwd file."""
+        out = {}
+        state = {}
+        for r, p in parsed.items():
+            if p[0] != "ok":
+                continue
+            m = p[1].lower()
+            if m == "*include*":
+                out[r] = (550, "5.7.1 Cannot mail directly to :include:s")
+            elif m == "*file*":
+                out[r] = (550, "5.7.1 Cannot mail directly to files")
+            elif m == "prog":
+                out[r] = (550, "5.7.1 Cannot mail directly to programs")
+            else:
+                state[r] = [m, p[2], p[3], p[4]]
+
+        def finish(r, m, user):
+            bare = user.replace('"', "").replace("\\", "")
+            if "w" not in mailers.get(m, "") or bare in users or bare.lower() in users:
+                out[r] = (250, "2.1.5 %s... Recipient ok" % bracketed(r))
+            else:
+                out[r] = (550, "5.1.1 %s... User unknown" % bracketed(r))
+
+        for _ in range(5):
+            queries = {}
+            for r, (m, host, user, not_remote) in state.items():
+                if m not in mailers:
+                    out[r] = (250, "2.1.5 %s... Recipient ok" % bracketed(r))
+                    continue
+                flags = mailers[m]
+                if "@" in flags and user.startswith("@"):
+                    user = user[1:]
+                    not_remote = True
+                    state[r] = [m, host, user, not_remote]
+                quoted = "\\" in user
+                bare = user.replace('"', "").replace("\\", "")
+                if "A" in flags and not quoted and bare.lower() in aliases:
+                    out[r] = (250, "2.1.5 %s... Recipient ok" % bracketed(r))
+                elif "5" in flags and level >= 2 and not not_remote and "5" in rulesets:
+                    queries[r] = None
+                else:
+                    finish(r, m, user)
+            state = {r: v for r, v in state.items() if r in queries}
+            if not queries:
+                break
+            b = Bt(argv)
+            for r in queries:
+                m, host, user, _ = state[r]
+                b.add(".Dh" + (host or ""))
+                b.add(".Du" + user)
+                b.add(".D{addr_type}e r")
+                queries[r] = b.ask("5 " + user)
+            b.run()
+            for r, n in queries.items():
+                m, host, user, not_remote = state[r]
+                t = triple(result(b.get(n)) or "")
+                if t is None:
+                    finish(r, m, user)
+                    del state[r]
+                    continue
+                if t[0].lower() == "error":
+                    out[r] = smtp_code(t[2])
+                    del state[r]
+                    continue
+                nm, nh, nu = t[0].lower(), t[1], untoken(t[2])
+                if nh is not None:
+                    nh = untoken(nh)
+                if "u" not in mailers.get(nm, "u"):
+                    nu = nu.lower()
+                if (nm, nh, nu) == (m, host, user):
+                    finish(r, m, user)
+                    del state[r]
+                    continue
+                state[r] = [nm, nh, nu, False]
+        for r in state:
+            out.setdefault(r, (250, "2.1.5 %s... Recipient ok" % bracketed(r)))
+        return out
+
     sender = "<%s>" % spec.get("sender", "")
     rcpts = list(spec.get("rcpts", []))
 
@@ -310,30 +394,36 @@ def bt_fallback(why):
         r = r.strip()
         return r if r.startswith("<") and r.endswith(">") else "<%s>" % r
 
-    # Pass 1: the parses (the same for every client) and ruleset 5.
-    bt.add(".D{addr_type}e s")
-    bt.add("/tryflags ES")
-    sender_parse = bt.ask("/parse " + sender)
-    bt.add(".D{addr_type}e r")
-    bt.add("/tryflags ER")
-    parses = {r: bt.ask("/parse " + bracketed(r)) for r in rcpts}
-    bt.run()
-    sp = parse_result(bt.get(sender_parse), sender)
-    parsed = {r: parse_result(bt.get(n), bracketed(r)) for r, n in parses.items()}
+    # Pass 1: the parses (the same for every client), in two sessions at
+    # once (a cf whose rulesets recurse to the limit takes seconds each).
+    argv = [sendmail, "-bt", "-C", bt_cf] + options
+    halves = [rcpts[0::2], rcpts[1::2]]
+    sessions = []
+    for i, half in enumerate(halves):
+        b = Bt(argv)
+        if i == 0:
+            b.add(".D{addr_type}e s")
+            b.add("/tryflags ES")
+            b.sender = b.ask("/parse " + sender)
+        b.add(".D{addr_type}e r")
+        b.add("/tryflags ER")
+        b.parses = {r: b.ask("/parse " + bracketed(r)) for r in half}
+        sessions.append(b)
+    threads = [threading.Thread(target=b.run) for b in sessions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sp = parse_result(sessions[0].get(sessions[0].sender), sender)
+    parsed = {}
+    for b in sessions:
+        for r, n in b.parses.items():
+            parsed[r] = parse_result(b.get(n), bracketed(r))
 
-    # Ruleset 5 for the local users, then pass 2: per client, the checks.
-    bt = Bt([sendmail, "-bt", "-C", bt_cf] + options)
-    local5 = {}
-    for r, p in parsed.items():
-        if p[0] != "ok":
-            continue
-        mailer, host, user, marked = p[1:]
-        flags = mailers.get(mailer.lower(), "")
-        if "5" in flags and level >= 2 and not marked and "5" in rulesets:
-            bt.add(".Dh" + (host or ""))
-            bt.add(".Du" + user)
-            bt.add(".D{addr_type}e r")
-            local5[r] = bt.ask("5 " + user)
+    local = local_users(parsed, argv)
+
+    # Pass 2: per client, the checks.
+    bt = Bt(argv)
     checks = {}
     for c in spec.get("clients", []):
         addr = c["addr"]
@@ -373,53 +463,13 @@ def bt_fallback(why):
                 bt.add(".D{addr_type}e r")
                 entry["rcpt"][r] = bt.ask("check_rcpt " + bracketed(r))
         checks[addr] = entry
-    bt.run()
+    if bt.marks:
+        bt.run()
 
     def local_check(p, discard, r):
-        """recipient(): the special mailers, aliases, ruleset 5, passwd."""
-        ok = (250, "2.1.5 %s... Recipient ok" % bracketed(r))
         if discard:
-            return ok
-        mailer, host, user, not_remote = p[1:]
-        m = mailer.lower()
-        if m == "*include*":
-            return (550, "5.7.1 Cannot mail directly to :include:s")
-        if m == "*file*":
-            return (550, "5.7.1 Cannot mail directly to files")
-        if m == "prog":
-            return (550, "5.7.1 Cannot mail directly to programs")
-        tried5 = False
-        for _ in range(4):
-            if m not in mailers:
-                return ok
-            flags = mailers[m]
-            if "@" in flags and user.startswith("@"):
-                user = user[1:]
-                not_remote = True
-            quoted = "\\" in user
-            bare = user.replace('"', "").replace("\\", "")
-            if "A" in flags and not quoted and bare.lower() in aliases:
-                return ok
-            if "5" in flags and level >= 2 and not not_remote and r in local5 and not tried5:
-                tried5 = True
-                t = triple(result(bt.get(local5[r])) or "")
-                if t is not None:
-                    if t[0].lower() == "error":
-                        return smtp_code(t[2])
-                    nm, nh, nu = t[0].lower(), t[1], untoken(t[2])
-                    if nh is not None:
-                        nh = untoken(nh)
-                    if "u" not in mailers.get(nm, "u"):
-                        nu = nu.lower()
-                    if (nm, nh, nu) != (m, host, user):
-                        m, host, user = nm, nh, nu
-                        continue
-            if "w" not in flags:
-                return ok
-            if bare in users or bare.lower() in users:
-                return ok
-            return (550, "5.1.1 %s... User unknown" % bracketed(r))
-        return ok
+            return (250, "2.1.5 %s... Recipient ok" % bracketed(r))
+        return local[r]
 
     def say(addr, r, stage, code, text):
         emit(addr, r, stage, code, text, source="bt", why=why[-300:])
@@ -467,10 +517,34 @@ def bt_fallback(why):
 
 
 
+def own_queue():
+    """The cf's QueueDirectory, with its queue groups' directories made
+    (the spool is a private tmpfs): queue group paths must lie under it."""
+    text = open(cf, "rb").read().decode("latin-1")
+    m = re.search(r"^O\s*QueueDirectory\s*=\s*(\S+)|^OQ(\S+)", text, re.M)
+    if not m:
+        return None
+    queue = m.group(1) or m.group(2)
+    dirs = [queue] + re.findall(r"^Q[^\n]*?\bP=([^,\s]+)", text, re.M)
+    for d in dirs:
+        d = d.rstrip("*")
+        if d.startswith("/var/spool/"):
+            os.makedirs(d, mode=0o700, exist_ok=True)
+    return "QueueDirectory=" + queue
+
+
+if os.environ.get("ORACLE_FORCE_BT"):
+    # For checking the fallback against the daemon on a cf both can run.
+    bt_fallback("ORACLE_FORCE_BT set")
+    sys.exit(0)
 extra = []
 daemon, why = start(extra)
 while daemon is None:
     more = [o for (said, o) in NEUTRAL if said in why and o not in extra]
+    if "not subpath of QueueDirectory" in why:
+        q = own_queue()
+        if q and q not in extra:
+            more.append(q)
     if not more:
         break
     for o in more:
