@@ -59,7 +59,10 @@ fn clients(m: &Machine, access: &[String]) -> Vec<Client> {
             while octets.len() < 4 {
                 octets.push(if octets.len() == 3 { "7" } else { "0" }.into());
             }
-            if octets[0] == "0" || octets[0] == "127" {
+            // Not 0/8, loopback, or multicast and above: no TCP client
+            // can connect from those.
+            let first: u16 = octets[0].parse().unwrap_or(0);
+            if first == 0 || first == 127 || first >= 224 {
                 continue;
             }
             out.push(Client::unnamed(&octets.join(".")));

@@ -111,7 +111,8 @@ impl Door {
                 return opened;
             }
         };
-        let mail = macros::mail(machine, &parsed);
+        let mut mail = macros::mail(machine, &parsed);
+        mail.extend(macros::sender(machine, &address));
         macros::apply(machine, &mail);
         opened.macros.extend(mail);
         match check::rscheck(
