@@ -218,6 +218,13 @@ def result(lines):
 def parse_result(lines, address=""):
     """A /parse segment: ("error", code, text) or ("ok", mailer, host, user,
     not_remote_marker)."""
+    # An error mailer's own text says its code (buildaddr).
+    for line in lines:
+        if line.startswith("mailer *error*"):
+            user = line.split(", user ", 1)[1] if ", user " in line else ""
+            t = user.strip().strip('"')
+            if len(t) >= 4 and t[:3].isdigit() and t[0] in "2345" and t[3] == " ":
+                return ("error", int(t[:3]), t)
     # -bt prints parseaddr's errors without their reply codes; the codes
     # the SMTP server would give them.
     for line in lines:
