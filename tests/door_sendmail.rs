@@ -275,7 +275,7 @@ const KNOWN_DIFFERENCES: [(&str, &str, Source, &str); 5] = [
         "solaris/solaris-2.6-subsidiary.cf",
         "@x.local",
         Source::Bt,
-        "a Sun-dialect LHS (`$%y`/`$!y`, NIS lookups) that 8.17 reads with \
+        "a Sun-dialect LHS (`$%l`, `$%x`: NIS map classes) that 8.17 reads with \
          fewer wildcards, so its RHS `$3` is out of bounds at run time (554); \
          the emulator follows the Sun reading",
     ),
