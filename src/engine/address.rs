@@ -15,6 +15,9 @@ pub struct Parsed {
     pub user: Vec<u8>,
     /// The workspace ruleset 0 returned.
     pub resolved: Vec<Token>,
+    /// `QNOTREMOTE`: the mailer has `F=@` and the user started with `@`
+    /// (stripped), so ruleset 5 is not run on it.
+    pub not_remote: bool,
 }
 
 /// What `remotename` produced.
@@ -128,6 +131,7 @@ impl Machine {
             host: None,
             user: Vec::new(),
             resolved,
+            not_remote: false,
         };
         if work.first().and_then(|t| t.first()) != Some(&CANONNET) {
             self.error("554 5.3.5 buildaddr: no mailer in parsed address");
@@ -171,6 +175,7 @@ impl Machine {
                 host,
                 user: ubuf,
                 resolved,
+                not_remote: false,
             };
         }
         let Some(mailer) = self.mailer(&mailer_name).cloned() else {
@@ -186,8 +191,10 @@ impl Machine {
         }
         let mut user_tokens: Vec<Token> = work[user_start..].to_vec();
         let mut p = &ubuf[..];
+        let mut not_remote = false;
         if mailer.has_flag(b'@') && p.first() == Some(&b'@') {
             p = &p[1..];
+            not_remote = true;
             if !user_tokens.is_empty() {
                 user_tokens.remove(0);
             }
@@ -207,6 +214,7 @@ impl Machine {
                     host,
                     user: stripped[9..].to_vec(),
                     resolved,
+                    not_remote,
                 };
             }
         }
@@ -234,6 +242,7 @@ impl Machine {
             host,
             user,
             resolved,
+            not_remote,
         }
     }
 

@@ -145,7 +145,20 @@ pub fn parse(
     // Notices (050) are not errors.
     let error = errors.iter().find(|m| !m.starts_with("050"));
     match (parsed, error) {
-        (_, Some(message)) => Err((reply::usrerr(message, to), format!("parseaddr: {message}"))),
+        (_, Some(message)) => {
+            // A message with no reply code is a syserr (the engine's own
+            // codeless messages are sendmail's syserr calls): with errno
+            // clear, 554 5.0.0.
+            let has_code = message.len() > 3
+                && message.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+                && matches!(message.as_bytes()[3], b' ' | b'-');
+            let reply = if has_code {
+                reply::usrerr(message, to)
+            } else {
+                reply::usrerr(&format!("554 5.0.0 {message}"), to)
+            };
+            Err((reply, format!("parseaddr: {message}")))
+        }
         (Some(parsed), None) => Ok(parsed),
         (None, None) => Err((
             reply::usrerr("501 5.0.0 Missing recipient", to),

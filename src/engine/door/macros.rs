@@ -1,7 +1,8 @@
 //! The macros sendmail's SMTP server sets before it calls the check
 //! rulesets (`srvrsmtp.c`, `daemon.c`).
 
-use super::super::{Machine, Parsed};
+use super::super::meta::Table;
+use super::super::{Machine, Parsed, ADDRESS_BUFFER, MAX_ATOM};
 use crate::smtp::Client;
 
 /// The id of a macro name (`s`, `client_addr`), given one if it has none.
@@ -86,5 +87,31 @@ pub fn mail(machine: &mut Machine, parsed: &Parsed) -> Vec<(u8, Option<Vec<u8>>)
             ("nrcpts", Some(b"0")),
             ("nbadrcpts", Some(b"0")),
         ],
+    )
+}
+
+/// `$f` as `setsender` defines it: the sender through rulesets 3, 1 and 4
+/// (with `{addr_type}` still `e s`), joined without spaces; a route
+/// address (`@...`) gets its angle brackets back. And `{mail_from}`.
+pub fn sender(machine: &mut Machine, address: &str) -> Vec<(u8, Option<Vec<u8>>)> {
+    let scan = machine.scan(address.as_bytes(), Table::Internal, 0, ADDRESS_BUFFER);
+    let Some(mut work) = scan.tokens else {
+        return Vec::new();
+    };
+    let saved = machine.captured.replace(Vec::new());
+    for ruleset in [3, 1, 4] {
+        machine.rewrite(&mut work, ruleset, 0, MAX_ATOM);
+    }
+    machine.captured = saved;
+    let mut f = machine.join(&work, Some(0), false, 2048);
+    if f.first() == Some(&b'@') {
+        f.insert(0, b'<');
+        f.push(b'>');
+    }
+    // This 8.17 has _FFR_MAIL_MACRO: `{mail_from}` is the sender as the
+    // client wrote it (`e_from.q_paddr`).
+    collect(
+        machine,
+        &[("f", Some(&f)), ("mail_from", Some(address.as_bytes()))],
     )
 }

@@ -111,7 +111,8 @@ impl Door {
                 return opened;
             }
         };
-        let mail = macros::mail(machine, &parsed);
+        let mut mail = macros::mail(machine, &parsed);
+        mail.extend(macros::sender(machine, &address));
         macros::apply(machine, &mail);
         opened.macros.extend(mail);
         match check::rscheck(
@@ -214,7 +215,7 @@ impl Door {
         // another mailer, a few times at most), then the passwd file.
         // QNOTREMOTE: a user part that ruleset 5 marked with `@` is not
         // given to it again.
-        let mut not_remote = false;
+        let mut not_remote = parsed.not_remote;
         for _ in 0..4 {
             let Some(mailer) = machine.mailer(mailer_name.as_bytes()).cloned() else {
                 return accepted(format!("mailer {mailer_name}"));
