@@ -135,7 +135,7 @@ fn broken_postfix_configurations_are_caught() {
         (
             "a local domain dropped",
             "main.cf",
-            ", mail.example.org\n",
+            ",\n    mail.example.org\n",
             "\n",
             "user@mail.example.org",
         ),
