@@ -210,8 +210,8 @@ def result(lines):
     """The last ruleset result of a segment."""
     last = None
     for line in lines:
-        if " returns: " in line:
-            last = line.split(" returns: ", 1)[1].strip()
+        if " returns:" in line:
+            last = line.split(" returns:", 1)[1].strip()
     return last
 
 
@@ -229,7 +229,7 @@ def parse_result(lines, address=""):
     # the SMTP server would give them.
     for line in lines:
         if (not line or line.startswith(("Cracked address", "Parsing ", "mailer ", "== "))
-                or " input: " in line or " returns: " in line):
+                or " input:" in line or " returns:" in line):
             continue
         if "8-bit character" in line:
             return ("error", 501, line)
@@ -243,8 +243,8 @@ def parse_result(lines, address=""):
     for line in lines:
         if line.startswith("mailer "):
             final = line
-        if line.startswith("parse ") and " returns: " in line:
-            parse_returns = line.split(" returns: ", 1)[1].strip()
+        if line.startswith("parse ") and " returns:" in line:
+            parse_returns = line.split(" returns:", 1)[1].strip()
     if final is None:
         return ("error", 501, "no parse: " + " | ".join(lines)[-200:])
     body = final[len("mailer "):]
