@@ -29,7 +29,7 @@ maillog 1000000 > "$work/maillog-1m"
 run() {
     /usr/bin/time -f '%e %M' -o "$work/time" "$bin" verify "$work/site.cf" "$work/postfix" \
         --etc-mail examples/m4-site/etc-mail --hostname oracle.example.com --maillog "$1" > "$work/out" || true
-    read -r secs kb < "$work/time"
+    read -r secs kb < <(tail -1 "$work/time")
     total=$(grep '^| all |' "$work/out" | awk -F'|' '{gsub(/ /, "", $3); print $3}')
     pairs=$(grep '^| RCPT |' "$work/out" | awk -F'|' '{gsub(/ /, "", $3); print $3}')
     echo "| $2 | $total | $pairs | ${secs} s | $(awk -v t="$total" -v s="$secs" 'BEGIN { printf "%.0f", t / s * 60 }') | $((kb / 1024)) MiB |"
