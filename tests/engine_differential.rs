@@ -457,10 +457,15 @@ fn corpus_rewrites_like_sendmail() {
 fn startup_messages(cf: &Path, output: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(output);
     let head = text.split("ADDRESS TEST MODE").next().unwrap_or("");
+    // The oracle names the file by its canonical path, the emulator as it
+    // was given (a relative path, or one through a symbolic link).
     let path = cf.display().to_string();
+    let canonical = std::fs::canonicalize(cf)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.clone());
     head.lines()
         .filter(|l| !l.contains("fileclass: cannot open") && !l.contains("local host name"))
-        .map(|l| l.replace(&path, "FILE"))
+        .map(|l| l.replace(&canonical, "FILE").replace(&path, "FILE"))
         .collect()
 }
 

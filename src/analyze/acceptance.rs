@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use crate::engine::door::Door;
 use crate::engine::Machine;
 use crate::intent::{
-    Disposition, DoorClass, DoorRow, Finding, Intent, MailerKind, OldReply, Origin, Risk, RiskKind,
+    Disposition, DoorClass, DoorRow, Finding, Intent, OldReply, Origin, Risk, RiskKind,
     RouteAction, Sourced,
 };
 use crate::smtp::{Answer, Client, Verdict};
@@ -225,25 +225,14 @@ pub fn analyze(
     let myhostname = super::domains::postfix_hostname(intent);
     let machine: &mut Machine = &mut facts.machine;
     let verdict = door.rcpt(machine, &outside, &format!("{UNKNOWN_USER}@{myhostname}"));
-    // Only when the host's own name is local in the old rules.
-    let local_here = run
-        .outcomes
-        .get(&format!("user@{myhostname}"))
-        .is_some_and(|o| {
-            o.action(&myhostname).is_local_delivery()
-                || matches!(
-                    o.kind,
-                    Some(MailerKind::Lmtp | MailerKind::Procmail | MailerKind::Cyrus)
-                )
-        });
-    if verdict.answer == Answer::Accept && local_here && intent.any_local_user.is_none() {
+    if verdict.answer == Answer::Accept && intent.any_local_user.is_none() {
         let origin = facts.whole();
         intent.findings.push(Finding {
             disposition: Disposition::Translated,
             origin: origin.clone(),
             subject: "unknown local users".into(),
             reason: format!(
-                "the old server accepted mail for users it does not know ({UNKNOWN_USER}@{myhostname}: {}); local_recipient_maps is empty",
+                "the old server accepted mail for users it does not know at its own name ({UNKNOWN_USER}@{myhostname}: {}); local_recipient_maps is empty",
                 verdict_words(&verdict)
             ),
             action: "List the valid users (local_recipient_maps) once the mail goes where it should: accepting unknown users sends bounces to forged senders.".into(),
