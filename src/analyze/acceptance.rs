@@ -326,7 +326,11 @@ fn backup_mx(run: &ProbeRun, intent: &mut Intent) {
     let mut names = Vec::new();
     let mut origin = None;
     for d in &intent.relay.domains {
-        let domain = d.value.trim_start_matches('.');
+        // A `.parent` entry is a pseudo-domain's hosts, not a backup MX.
+        if d.value.starts_with('.') {
+            continue;
+        }
+        let domain = d.value.as_str();
         let Some(o) = run.outcomes.get(&format!("user@{domain}")) else {
             continue;
         };
@@ -340,7 +344,7 @@ fn backup_mx(run: &ProbeRun, intent: &mut Intent) {
         kind: RiskKind::BackupMx,
         origin,
         text: format!(
-            "this host relays mail for {} to the domain's own MX hosts: it is their backup MX, and accepts any recipient there without the primary's checks",
+            "this host relays mail for {} to the domain's own MX hosts, as a backup MX does: it accepts any recipient there without the checks of the hosts behind it",
             names.join(", ")
         ),
         action: "Ask each domain's owner for its list of valid recipients (relay_recipient_maps) or verify recipients against the primary (reject_unverified_recipient); a backup MX that filters less than the primary draws spam.".into(),
