@@ -19,14 +19,10 @@ use crate::intent::{
     Disposition, DoorClass, DoorRow, Finding, Intent, OldReply, Origin, Risk, RiskKind,
     RouteAction, Sourced,
 };
-use crate::smtp::{Answer, Client, Verdict};
+use crate::smtp::{Answer, Client, Verdict, OUTSIDE_CLIENT};
 
 use super::facts::Facts;
 use super::probes::{self, ProbeRun};
-
-/// The outside client the inference asks for: an address of TEST-NET-3
-/// with no name, as a spam source or an unknown MX client is.
-pub const OUTSIDE_CLIENT: &str = "203.0.113.9";
 
 /// The address trusted-name probes connect from (TEST-NET-2): only the
 /// name differs from one probe to the next.

@@ -44,6 +44,11 @@ pub struct Client {
     pub helo: String,
 }
 
+/// The outside client both the inference and the comparisons ask for: an
+/// address of TEST-NET-3 with no name, as a spam source or an unknown MX
+/// client is.
+pub const OUTSIDE_CLIENT: &str = "203.0.113.9";
+
 impl Client {
     /// A client with no name: what an outside host without reverse DNS is.
     pub fn unnamed(addr: &str) -> Client {

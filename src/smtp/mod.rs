@@ -7,5 +7,5 @@
 mod client;
 mod verdict;
 
-pub use client::{Client, Resolve};
+pub use client::{Client, Resolve, OUTSIDE_CLIENT};
 pub use verdict::{Answer, Stage, Verdict};

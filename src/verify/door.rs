@@ -15,16 +15,13 @@ use serde::Serialize;
 use crate::engine::door::{Door, Opened};
 use crate::engine::Machine;
 use crate::postfix::smtpd::Smtpd;
-use crate::smtp::{Answer, Client, Verdict};
+use crate::smtp::{Answer, Client, Verdict, OUTSIDE_CLIENT};
 
 use super::Verifier;
 
 /// The envelope sender of every door transaction: the null sender, which
 /// both servers accept from anyone, so that the recipient decides.
 pub const SENDER: &str = "";
-
-/// The outside client verify asks for by default (TEST-NET-3, no name).
-pub const OUTSIDE_CLIENT: &str = "203.0.113.9";
 
 /// The clients verify asks for when none is given: an outside client
 /// without a name, and loopback.
